@@ -1,0 +1,48 @@
+"""hodiff: exact derivatives of ordinary NumPy code, in forward and reverse mode, to any order.
+
+This module only re-exports the public surface.
+"""
+from hodiff import numpy  # noqa: F401  (installs the array methods on traced values)
+from hodiff.core import EscapedTracerError
+from hodiff.extend import custom_jvp, custom_vjp, stop_gradient
+from hodiff.operators import (
+    checkpoint,
+    deriv,
+    elementwise_grad,
+    grad,
+    grad_and_aux,
+    grad_named,
+    hessian,
+    hessian_tensor_product,
+    hessian_vector_product,
+    holomorphic_grad,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    linearize,
+    make_ggnvp,
+    make_hvp,
+    make_jvp,
+    make_vjp,
+    multigrad,
+    multigrad_dict,
+    tensor_jacobian_product,
+    value_and_grad,
+    vector_jacobian_product,
+    vjp,
+)
+
+egrad = elementwise_grad
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EscapedTracerError", "checkpoint", "custom_jvp", "custom_vjp", "deriv", "egrad",
+    "elementwise_grad", "grad", "grad_and_aux", "grad_named", "hessian",
+    "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad", "hvp", "jacfwd",
+    "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
+    "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
+    "vector_jacobian_product", "vjp",
+]

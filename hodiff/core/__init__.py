@@ -1,0 +1,24 @@
+"""The core: tags and boxes (tracing), primitives and their rules (registry), containers (tree).
+
+Nothing here imports the rest of hodiff.
+"""
+from hodiff.core.registry import (
+    NondiffPrimitive,
+    Primitive,
+    all_primitives,
+    lookup,
+)
+from hodiff.core.tracing import Box, EscapedTracerError, Tag, current_depth, new_tag, unbox
+
+__all__ = [
+    "Box",
+    "EscapedTracerError",
+    "NondiffPrimitive",
+    "Primitive",
+    "Tag",
+    "all_primitives",
+    "current_depth",
+    "lookup",
+    "new_tag",
+    "unbox",
+]

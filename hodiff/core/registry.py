@@ -1,0 +1,120 @@
+"""Primitives and the one registry of their rules.
+
+A `Primitive` wraps a raw function. For each differentiable positional argument it holds a
+forward rule (JVP) and a reverse rule (VJP maker), side by side:
+
+    jvp(t, ans, *args, **kwargs) -> tangent of ans given tangent t of that argument
+    vjp(ans, *args, **kwargs) -> (ct -> cotangent of that argument), built when the call is
+        recorded, so it keeps only what the backward step needs.
+
+Rules are written with hodiff's own primitives, so they can be differentiated in turn. Calling
+a primitive dispatches on the newest live tag among its positional arguments.
+Imports only hodiff.core.tracing.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from hodiff.core.tracing import Box, escaped_error, unbox
+
+_PRIMITIVES: dict[str, "Primitive"] = {}
+
+# Functions the interpreters need from the numpy layer (e.g. "stack" for vector mode), filled in
+# when hodiff.numpy is imported; keeps the import graph flowing one way.
+SUPPORT: dict[str, Callable] = {}
+
+
+class Primitive:
+    """A function hodiff treats as a black box whose derivative rules it is told.
+
+    Parameters
+    ----------
+    fun : callable
+        The raw function, called on plain values.
+    name : str, optional
+        The registry name (defaults to ``fun.__name__``); must be unique.
+    batch_jvp : bool
+        True when the forward rules accept a tangent with an extra leading batch axis
+        (vector mode). Otherwise the forward interpreter maps the rule over that axis.
+    """
+
+    def __init__(self, fun: Callable, name: str | None = None, batch_jvp: bool = False,
+                 register: bool = True) -> None:
+        self.fun = fun
+        self.__name__ = name or getattr(fun, "__name__", "primitive")
+        self.__qualname__ = self.__name__
+        self.__doc__ = getattr(fun, "__doc__", None)
+        self.__wrapped__ = fun
+        self.jvps: dict[int, Callable] = {}
+        self.vjps: dict[int, Callable] = {}
+        self.batch_jvp = batch_jvp
+        # Why a rule exists for one mode only; listed by the test suite.
+        self.one_mode_reason: str | None = None
+        if register:
+            if self.__name__ in _PRIMITIVES:
+                raise ValueError(f"a primitive named {self.__name__!r} is already registered")
+            _PRIMITIVES[self.__name__] = self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        top = None
+        for a in args:
+            if isinstance(a, Box):
+                tag = a._tag
+                if not tag.live:
+                    raise escaped_error(a)
+                if top is None or tag.level > top.level:
+                    top = tag
+        if top is None:
+            return self.fun(*args, **kwargs)
+        return top.process(self, args, kwargs)
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        # Lets a primitive stand as a method (Box.dot = dot binds the box as first argument).
+        if obj is None:
+            return self
+        return lambda *args, **kwargs: self(obj, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<hodiff primitive {self.__name__}>"
+
+    def defrules(self, argnum: int, jvp: Callable | None, vjp: Callable | None) -> "Primitive":
+        """Declare both rules for argument `argnum` at once (either may be None: one mode only)."""
+        if jvp is not None:
+            self.jvps[argnum] = jvp
+        if vjp is not None:
+            self.vjps[argnum] = vjp
+        return self
+
+    def missing_rule(self, argnum: int, mode: str) -> TypeError:
+        have = sorted(self.jvps if mode == "forward" else self.vjps)
+        return TypeError(
+            f"hodiff has no {mode}-mode rule for argument {argnum} of {self.__name__} "
+            f"(it has {mode} rules for arguments {have}). Differentiate with respect to "
+            f"another argument, use the other mode, or register one with "
+            f"hodiff.extend.{'defjvp' if mode == 'forward' else 'defvjp'}."
+        )
+
+
+class NondiffPrimitive(Primitive):
+    """A function whose outputs carry no derivative (comparisons, floor, argmax, shapes).
+
+    Its arguments are unboxed all the way down and the result is never traced.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        for a in args:
+            if isinstance(a, Box):
+                if not a._tag.live:
+                    raise escaped_error(a)
+                return self.fun(*[unbox(x) for x in args], **kwargs)
+        return self.fun(*args, **kwargs)
+
+
+def lookup(name: str) -> Primitive:
+    """The registered primitive called `name`."""
+    return _PRIMITIVES[name]
+
+
+def all_primitives() -> dict[str, Primitive]:
+    """Every registered primitive by name (a copy)."""
+    return dict(_PRIMITIVES)

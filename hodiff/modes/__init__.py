@@ -1,0 +1,1 @@
+"""The two interpreters: forward (dual numbers, JVP) and reverse (tape, VJP). Import core only."""

@@ -1,0 +1,66 @@
+"""Forward mode: dual numbers. A `DualBox` carries a primal and its tangent for one `ForwardTag`.
+
+In vector mode the tangent has an extra leading axis of `batch` directions; primitives whose
+rules don't declare `batch_jvp` get their rule mapped over that axis.
+Imports hodiff.core only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from hodiff.core.registry import SUPPORT, Primitive
+from hodiff.core.tracing import Box, Tag
+
+
+class DualBox(Box):
+    __slots__ = ("_tangent",)
+
+    def __init__(self, tag: Tag, primal: Any, tangent: Any) -> None:
+        self._tag = tag
+        self._primal = primal
+        self._tangent = tangent
+
+
+class ForwardTag(Tag):
+    """One forward-mode call; `batch` is the number of directions in vector mode, else None."""
+
+    __slots__ = ("batch",)
+
+    def __init__(self, batch: int | None = None) -> None:
+        super().__init__()
+        self.batch = batch
+
+    def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
+        primals = list(args)
+        tangents = []
+        for i, a in enumerate(args):
+            if type(a) is DualBox and a._tag is self:
+                primals[i] = a._primal
+                tangents.append((i, a._tangent))
+        ans = prim(*primals, **kwargs)
+        rules = prim.jvps
+        mapped = self.batch is not None and not prim.batch_jvp
+        t_out = None
+        for i, t in tangents:
+            rule = rules.get(i)
+            if rule is None:
+                raise prim.missing_rule(i, "forward")
+            if mapped:
+                t_i = SUPPORT["stack"](*[rule(t[k], ans, *primals, **kwargs)
+                                        for k in range(self.batch)])
+            else:
+                t_i = rule(t, ans, *primals, **kwargs)
+            if t_i is not None:
+                t_out = t_i if t_out is None else t_out + t_i
+        if t_out is None:
+            return ans
+        return DualBox(self, ans, t_out)
+
+    def box(self, x: Any, t: Any) -> DualBox:
+        return DualBox(self, x, t)
+
+    def unbox_output(self, y: Any) -> tuple[Any, Any]:
+        """(primal, tangent) of an output; tangent None when it does not depend on the input."""
+        if type(y) is DualBox and y._tag is self:
+            return y._primal, y._tangent
+        return y, None

@@ -1,0 +1,31 @@
+"""`import hodiff.numpy as np`: numpy's namespace, with differentiable versions of its functions.
+
+Names hodiff has rules for come from the family modules; every other name is numpy's own (a
+traced value handed to one of those raises a clear error instead of losing its derivative).
+"""
+# ruff: noqa: F401, F403
+import numpy as _np
+from numpy import *  # noqa: F403  (numpy's constants, dtypes and the functions with no rules)
+from numpy import fft, random  # noqa: F401
+
+from hodiff.numpy import box_methods as _box_methods
+from hodiff.numpy import elementwise as _elementwise
+from hodiff.numpy import linear as _linear
+from hodiff.numpy import reductions as _reductions
+from hodiff.numpy import shape as _shape
+from hodiff.numpy.shape import array, asarray
+
+ndarray = _np.ndarray
+
+
+def _export(module):
+    for name in dir(module):
+        if not name.startswith("_") and (name in dir(_np) or name in _EXTRA):
+            globals()[name] = getattr(module, name)
+
+
+_EXTRA = {"getitem", "untake", "einsum_prim"}
+for _module in (_elementwise, _reductions, _shape, _linear):
+    _export(_module)
+astype = _box_methods.astype
+del _module

@@ -1,0 +1,133 @@
+"""Reductions: sum, mean, prod, max, min (primitives), var and std (built from them).
+
+Vector-mode tangents carry a leading axis, so forward rules shift the reduced axes by one.
+Imports hodiff.core and the shorthands.
+"""
+from __future__ import annotations
+
+import numpy as _np
+
+from hodiff.core import Primitive, lookup, unbox
+from hodiff.numpy.shorthand import is_batched, nondiff, shape_of
+
+
+def _axes(axis, ndim):
+    """`axis` as a tuple of non-negative ints (all axes for None)."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, int):
+        axis = (axis,)
+    return tuple(a % ndim if ndim else a for a in axis)
+
+
+def _batched_axis(axis, t, x):
+    """The reduction axes for tangent `t`: shifted past its vector-mode axis when it has one."""
+    if not is_batched(t, x):
+        return axis
+    return tuple(a + 1 for a in _axes(axis, len(shape_of(x))))
+
+
+def _restore(ct, xs, axis, keepdims):
+    """Broadcast a reduced cotangent back to the input shape `xs`."""
+    if not keepdims:
+        kept = list(xs)
+        for a in _axes(axis, len(xs)):
+            kept[a] = 1
+        ct = lookup("reshape")(ct, tuple(kept))
+    return lookup("broadcast_to")(ct, xs)
+
+
+def _count(xs, axis):
+    return int(_np.prod([xs[a] for a in _axes(axis, len(xs))]))
+
+
+sum = Primitive(_np.sum, batch_jvp=True)  # noqa: A001
+sum.defrules(
+    0,
+    lambda t, ans, x, axis=None, dtype=None, keepdims=False: sum(
+        t, axis=_batched_axis(axis, t, x), dtype=dtype, keepdims=keepdims),
+    lambda ans, x, axis=None, dtype=None, keepdims=False: (
+        lambda xs: lambda ct: _restore(ct, xs, axis, keepdims))(shape_of(x)),
+)
+
+
+def mean(a, axis=None, dtype=None, keepdims=False):
+    """numpy.mean: the sum over `axis` divided by the number of elements summed."""
+    return sum(a, axis=axis, dtype=dtype, keepdims=keepdims) / _count(shape_of(a), axis)
+
+
+def _prod_partial(ans, x, axis, keepdims):
+    # d prod / d x_i = prod / x_i; correct away from zeros in x.
+    if not keepdims:
+        ans = _restore(ans, shape_of(x), axis, False)
+    return ans / x
+
+
+prod = Primitive(_np.prod, batch_jvp=True)
+prod.defrules(
+    0,
+    lambda t, ans, x, axis=None, keepdims=False: sum(
+        t * _prod_partial(ans, x, axis, keepdims), axis=_batched_axis(axis, t, x),
+        keepdims=keepdims),
+    lambda ans, x, axis=None, keepdims=False: (
+        lambda d, xs: lambda ct: _restore(ct, xs, axis, keepdims) * d)(
+            _prod_partial(ans, x, axis, keepdims), shape_of(x)),
+)
+
+
+def _extreme(np_fun, name):
+    # The derivative goes to the elements equal to the extreme, split evenly among ties.
+    def share(ans, x, axis, keepdims):
+        hit = lookup("equal")(x, _restore(ans, shape_of(x), axis, keepdims))
+        return hit / _np.sum(hit, axis=_axes(axis, len(shape_of(x))), keepdims=True)
+
+    prim = Primitive(np_fun, name=name, batch_jvp=True)
+    prim.defrules(
+        0,
+        lambda t, ans, x, axis=None, keepdims=False: sum(
+            t * share(ans, x, axis, keepdims), axis=_batched_axis(axis, t, x),
+            keepdims=keepdims),
+        lambda ans, x, axis=None, keepdims=False: (
+            lambda d, xs: lambda ct: _restore(ct, xs, axis, keepdims) * d)(
+                share(ans, x, axis, keepdims), shape_of(x)),
+    )
+    return prim
+
+
+max = _extreme(_np.max, "max")  # noqa: A001
+min = _extreme(_np.min, "min")  # noqa: A001
+amax, amin = max, min
+
+
+def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
+    """numpy.var (for complex input, the mean of |a - mean|**2)."""
+    centered = a - mean(a, axis=axis, dtype=dtype, keepdims=True)
+    sq = lookup("real")(centered * lookup("conjugate")(centered)) \
+        if _np.iscomplexobj(unbox(a)) else centered * centered
+    n = _count(shape_of(a), axis)
+    return sum(sq, axis=axis, dtype=dtype, keepdims=keepdims) / (n - ddof)
+
+
+def std(a, axis=None, dtype=None, ddof=0, keepdims=False):
+    """numpy.std: the square root of `var`."""
+    return lookup("sqrt")(var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
+
+
+cumsum = Primitive(_np.cumsum, batch_jvp=True)
+cumsum.defrules(
+    0,
+    lambda t, ans, x, axis=None: (
+        cumsum(t, axis=axis + 1 if axis is not None and axis >= 0 else axis)
+        if is_batched(t, x) and axis is not None else
+        cumsum(lookup("reshape")(t, (shape_of(t)[0], -1)), axis=1) if is_batched(t, x)
+        else cumsum(t, axis=axis)),
+    lambda ans, x, axis=None: (lambda xs: lambda ct: lookup("reshape")(
+        lookup("flip")(cumsum(lookup("flip")(ct, axis), axis), axis), xs))(shape_of(x)),
+)
+
+argmax = nondiff(_np.argmax)
+argmin = nondiff(_np.argmin)
+argsort = nondiff(_np.argsort)
+all = nondiff(_np.all)  # noqa: A001
+any = nondiff(_np.any)  # noqa: A001
+count_nonzero = nondiff(_np.count_nonzero)

@@ -1,0 +1,147 @@
+"""Shorthands that declare a primitive and both of its rules in one statement.
+
+`elementwise` covers numpy's holomorphic elementwise functions from their partial derivatives,
+handling broadcasting, vector-mode tangents and real inputs under complex outputs once.
+`nondiff` covers functions whose outputs carry no derivative. Helpers for hand-written rules
+(`unbroadcast`, `is_batched`, `shape_of`) live here too.
+Imports hodiff.core; the primitives the helpers call are looked up when they run.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as _np
+
+from hodiff.core import NondiffPrimitive, Primitive, unbox
+from hodiff.core.registry import SUPPORT, lookup
+
+
+def shape_of(x: Any) -> tuple:
+    try:
+        return x.shape
+    except AttributeError:
+        return _np.shape(x)
+
+
+def is_complex(x: Any) -> bool:
+    x = unbox(x)
+    dt = getattr(x, "dtype", None)
+    if dt is None:
+        return isinstance(x, complex)
+    return dt.kind == "c"
+
+
+def is_batched(t: Any, x: Any) -> bool:
+    """Whether tangent `t` carries a leading vector-mode axis beyond the shape of primal `x`."""
+    return len(shape_of(t)) > len(shape_of(x))
+
+
+def unbroadcast(ct: Any, shape: tuple, to_real: bool) -> Any:
+    """Sum a cotangent down to `shape` (undoing broadcasting); keep its real part if asked."""
+    if to_real and is_complex(ct):
+        ct = lookup("real")(ct)
+    cs = shape_of(ct)
+    if cs != shape:
+        lead = len(cs) - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(shape) if n == 1 and cs[lead + i] != 1)
+        if axes:
+            ct = lookup("sum")(ct, axis=axes)
+        if shape_of(ct) != shape:
+            ct = lookup("reshape")(ct, shape)
+    return ct
+
+
+def fit_tangent(t: Any, x: Any, ans: Any) -> Any:
+    """Lift tangent `t` of an argument shaped like `x` to the output `ans`'s (broadcast) shape."""
+    xs, ans_s = shape_of(x), shape_of(ans)
+    if xs == ans_s:
+        return t
+    if is_batched(t, x):
+        ts = shape_of(t)
+        t = lookup("reshape")(t, ts[:1] + (1,) * (len(ans_s) - len(xs)) + xs)
+        return lookup("broadcast_to")(t, ts[:1] + ans_s)
+    return lookup("broadcast_to")(t, ans_s)
+
+
+def _elementwise_jvp(argnum: int, partial: Any) -> Callable:
+    if partial == 1:
+        return lambda t, ans, *args, **kw: fit_tangent(t, args[argnum], ans)
+    if partial == -1:
+        return lambda t, ans, *args, **kw: fit_tangent(lookup("negative")(t), args[argnum], ans)
+
+    def jvp(t: Any, ans: Any, *args: Any, **kw: Any) -> Any:
+        x = args[argnum]
+        d = partial(ans, *args, **kw)
+        xs = shape_of(x)
+        if xs == shape_of(ans):
+            return t * d
+        return fit_tangent(t, x, ans) * d
+
+    return jvp
+
+
+def _elementwise_vjp(argnum: int, partial: Any) -> Callable:
+    def make(ans: Any, *args: Any, **kw: Any) -> Callable:
+        x = args[argnum]
+        xs = shape_of(x)
+        to_real = not is_complex(x) and is_complex(ans)
+        if partial == 1:
+            if xs == shape_of(ans) and not to_real:
+                return _identity
+            return lambda ct: unbroadcast(ct, xs, to_real)
+        if partial == -1:
+            neg = lookup("negative")
+            return lambda ct: unbroadcast(neg(ct), xs, to_real)
+        # The partial is computed now so the tape keeps it alone, not the inputs.
+        d = partial(ans, *args, **kw)
+        if xs == shape_of(ans) and not to_real:
+            return lambda ct: ct * d
+        return lambda ct: unbroadcast(ct * d, xs, to_real)
+
+    return make
+
+
+def _identity(ct: Any) -> Any:
+    return ct
+
+
+def elementwise(fun: Callable, *partials: Any, name: str | None = None) -> Primitive:
+    """A broadcasting elementwise primitive from its partial derivatives.
+
+    Each partial is ``partial(ans, *args, **kwargs)``: the complex derivative of the output with
+    respect to that argument (so the function must be holomorphic where complex inputs are
+    allowed), or the constants 1 / -1, or None for an argument that is not differentiable.
+    """
+    prim = Primitive(fun, name=name, batch_jvp=True)
+    for argnum, partial in enumerate(partials):
+        if partial is not None:
+            prim.defrules(argnum, _elementwise_jvp(argnum, partial),
+                          _elementwise_vjp(argnum, partial))
+    return prim
+
+
+def nondiff(fun: Callable, name: str | None = None) -> NondiffPrimitive:
+    """A primitive whose outputs carry no derivative: inputs are unboxed, outputs are plain."""
+    return NondiffPrimitive(fun, name=name)
+
+
+def map_batch(rule: Callable, t: Any, *rest: Any) -> Any:
+    """Apply an unbatched tangent rule to each direction of a vector-mode tangent and stack."""
+    return SUPPORT["stack"](*[rule(t[k], *rest) for k in range(shape_of(t)[0])])
+
+
+class RulesForEveryArg(dict):
+    """A rule table for primitives taking any number of array arguments (concatenate, einsum):
+    the rule for position i is made by `factory(i)` the first time it is asked for."""
+
+    def __init__(self, factory: Callable[[int], Callable]) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, i: int) -> Callable:
+        self[i] = rule = self.factory(i)
+        return rule
+
+    def get(self, i: int, default: Any = None) -> Callable:  # type: ignore[override]
+        return self[i]

@@ -1,0 +1,544 @@
+"""The differential operators: grad, jvp, vjp, jacfwd, jacrev, hessian, hvp and friends.
+
+Each call makes its own tag, boxes the chosen arguments (any nesting of tuples, lists and
+dicts), runs the function, and reads the derivative off the boxed outputs.
+Imports hodiff.core, hodiff.modes and hodiff.numpy.
+"""
+from __future__ import annotations
+
+import inspect
+from functools import wraps
+from typing import Any, Callable, Sequence
+
+import numpy as _np
+
+import hodiff.numpy as hnp
+from hodiff.core import Box, Primitive, new_tag, unbox
+from hodiff.core.tree import flatten, unflatten
+from hodiff.modes.forward import ForwardTag
+from hodiff.modes.reverse import ReverseTag, backward
+from hodiff.numpy.shorthand import RulesForEveryArg
+
+ArgNum = int | Sequence[int]
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _argnums(argnum: ArgNum) -> tuple[tuple[int, ...], bool]:
+    if isinstance(argnum, int):
+        return (argnum,), True
+    return tuple(argnum), False
+
+
+def _check_leaf(x: Any, who: str) -> Any:
+    raw = unbox(x)
+    dt = _np.result_type(raw) if not isinstance(raw, (list, tuple, dict)) else None
+    if dt is None or dt.kind not in "fc":
+        kind = type(raw).__name__ if dt is None else f"{dt} values"
+        raise TypeError(
+            f"{who} can only differentiate with respect to floating-point or complex inputs, "
+            f"but got {kind}. Pass floats instead (e.g. 1.0 rather than 1, or "
+            f"x.astype(float)).")
+    return x
+
+
+def _zeros_like(x: Any, lead: tuple = ()) -> Any:
+    raw = unbox(x)
+    return _np.zeros(lead + _np.shape(raw), dtype=_np.result_type(raw))
+
+
+def _fit(ct: Any, leaf: Any) -> Any:
+    """Give a cotangent the dtype of its input leaf (real part for a real input)."""
+    if ct is None:
+        return _zeros_like(leaf)
+    raw_leaf = unbox(leaf)
+    dt = _np.result_type(raw_leaf)
+    ct_dt = _np.result_type(unbox(ct))
+    if ct_dt != dt:
+        if ct_dt.kind == "c" and dt.kind != "c":
+            ct = hnp.real(ct)
+        ct = hnp.astype(ct, dt)
+    if not isinstance(ct, Box) and _np.ndim(raw_leaf) == 0 and not isinstance(raw_leaf, _np.ndarray):
+        ct = dt.type(ct)
+    return ct
+
+
+def _select(args: tuple, argnums: tuple[int, ...], single: bool) -> Any:
+    return args[argnums[0]] if single else tuple(args[n] for n in argnums)
+
+
+def _replace(args: tuple, argnums: tuple[int, ...], single: bool, new: Any) -> list:
+    args = list(args)
+    for n, v in zip(argnums, (new,) if single else new):
+        args[n] = v
+    return args
+
+
+# -- reverse mode ------------------------------------------------------------------------------
+def _vjp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: bool,
+               who: str) -> tuple[Any, Callable]:
+    """Run `fun` recording a tape; return (output, pullback(ct_tree, consume) -> cotangents)."""
+    x = _select(args, argnums, single)
+    leaves, spec = flatten(x)
+    for leaf in leaves:
+        _check_leaf(leaf, who)
+    tag = ReverseTag()
+    with new_tag(tag):
+        boxed = [tag.leaf(leaf) for leaf in leaves]
+        out = fun(*_replace(args, argnums, single, unflatten(spec, boxed)), **kwargs)
+    out_leaves, out_spec = flatten(out)
+    out_ids = [tag.index_of(o) for o in out_leaves]
+    out_primals = [o._primal if i is not None else o for o, i in zip(out_leaves, out_ids)]
+    leaf_ids = [b._index for b in boxed]
+
+    def pullback(ct: Any, consume: bool = False) -> Any:
+        ct_leaves = flatten(ct)[0] if out_spec is not None else [ct]
+        if len(ct_leaves) != len(out_ids):
+            raise ValueError(f"{who}: the cotangent's structure does not match the output's")
+        seeds = [(i, c) for i, c in zip(out_ids, ct_leaves) if i is not None and c is not None]
+        cts = backward(tag.tape, seeds, leaf_ids, consume)
+        return unflatten(spec, [_fit(c, leaf) for c, leaf in zip(cts, leaves)])
+
+    return unflatten(out_spec, out_primals), pullback
+
+
+def _ones_for_grad(ans: Any, who: str) -> Any:
+    raw = unbox(ans)
+    if isinstance(raw, (list, tuple, dict)) or _np.ndim(raw) != 0:
+        raise TypeError(
+            f"{who} needs a function with a scalar output, but this one returned "
+            f"{'a ' + type(raw).__name__ if isinstance(raw, (list, tuple, dict)) else 'shape ' + str(_np.shape(raw))}. "
+            f"For a vector output use jacobian / jacrev / jacfwd, elementwise_grad (if it is "
+            f"elementwise), or vjp with a cotangent; or reduce it first, e.g. np.sum(f(x)).")
+    return _np.ones((), dtype=_np.result_type(raw))[()]
+
+
+def grad(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False) -> Callable:
+    """The gradient of a scalar-valued function, by reverse mode.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar (real, or complex: then the derivative of its real part under the
+        convention grad = du/dx - i du/dy, which is f'(z) when f is holomorphic).
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate; the argument may be any nesting of
+        tuples, lists and dicts of arrays, and the gradient has the same structure.
+    holomorphic : bool
+        Insist that the inputs are complex (as for a holomorphic function).
+
+    Returns
+    -------
+    callable
+        Takes the same arguments as `fun`; returns the gradient (a tuple for a tuple argnum).
+
+    Raises
+    ------
+    TypeError
+        If `fun` returns a non-scalar, or the inputs are not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import grad
+    >>> float(grad(np.sin)(0.0))
+    1.0
+    """
+    argnums, single = _argnums(argnum)
+
+    @wraps(fun)
+    def gradfun(*args: Any, **kwargs: Any) -> Any:
+        if holomorphic:
+            _require_complex(_select(args, argnums, single), "grad(holomorphic=True)")
+        ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "grad")
+        return pullback(_ones_for_grad(ans, "grad"), consume=True)
+
+    return gradfun
+
+
+def _require_complex(x: Any, who: str) -> None:
+    for leaf in flatten(x)[0]:
+        if _np.result_type(unbox(leaf)).kind != "c":
+            raise TypeError(f"{who} needs complex inputs; pass e.g. x.astype(complex).")
+
+
+def holomorphic_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """f'(z) for a holomorphic scalar function of complex input(s): `grad(fun, holomorphic=True)`."""
+    return grad(fun, argnum, holomorphic=True)
+
+
+def value_and_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """Like `grad`, but the returned function gives ``(fun(*args), gradient)``."""
+    argnums, single = _argnums(argnum)
+
+    @wraps(fun)
+    def value_and_gradfun(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "value_and_grad")
+        return ans, pullback(_ones_for_grad(ans, "value_and_grad"), consume=True)
+
+    return value_and_gradfun
+
+
+def grad_and_aux(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """For ``fun`` returning ``(scalar, aux)``: a function giving ``(gradient, aux)``."""
+    argnums, single = _argnums(argnum)
+
+    @wraps(fun)
+    def grad_and_auxfun(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        aux_box = []
+
+        def main(*a: Any, **k: Any) -> Any:
+            value, aux = fun(*a, **k)
+            aux_box.append(aux)
+            return value
+
+        ans, pullback = _vjp_trace(main, args, kwargs, argnums, single, "grad_and_aux")
+        aux = _strip(aux_box[0])
+        return pullback(_ones_for_grad(ans, "grad_and_aux"), consume=True), aux
+
+    return grad_and_auxfun
+
+
+def _strip(x: Any) -> Any:
+    # Auxiliary outputs leave the derivative call as plain values.
+    leaves, spec = flatten(x)
+    return unflatten(spec, [unbox(v) for v in leaves])
+
+
+def elementwise_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """The sum of the Jacobian's rows (vjp with ones): the derivative of an elementwise function."""
+    argnums, single = _argnums(argnum)
+
+    @wraps(fun)
+    def egradfun(*args: Any, **kwargs: Any) -> Any:
+        ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "elementwise_grad")
+        return pullback(_np.ones_like(ans), consume=True)
+
+    return egradfun
+
+
+def make_vjp(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """autograd's make_vjp: ``make_vjp(f)(*args)`` gives ``(vjp_fn, f(*args))``."""
+    argnums, single = _argnums(argnum)
+
+    def at(*args: Any, **kwargs: Any) -> tuple[Callable, Any]:
+        ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "make_vjp")
+        return pullback, ans
+
+    return at
+
+
+def vjp(fun: Callable, *primals: Any, has_aux: bool = False) -> tuple:
+    """JAX-style ``vjp(f, *primals)`` -> ``(out, vjp_fn)`` (plus ``aux`` with has_aux);
+    ``vjp_fn(ct)`` returns a tuple with one cotangent per primal."""
+    aux_box: list = []
+    f = _aux_catcher(fun, aux_box) if has_aux else fun
+    argnums = tuple(range(len(primals)))
+    ans, pullback = _vjp_trace(f, primals, {}, argnums, False, "vjp")
+    if has_aux:
+        return ans, pullback, _strip(aux_box[0])
+    return ans, pullback
+
+
+def _aux_catcher(fun: Callable, aux_box: list) -> Callable:
+    def main(*a: Any, **k: Any) -> Any:
+        out, aux = fun(*a, **k)
+        aux_box.append(aux)
+        return out
+    return main
+
+
+def vector_jacobian_product(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """``vjp_fun(*args, v)``: the product of `v` (shaped like fun's output) with the Jacobian."""
+    argnums, single = _argnums(argnum)
+
+    def vector_dot_fun(*args: Any, **kwargs: Any) -> Any:
+        args, v = args[:-1], args[-1]
+        _, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "vector_jacobian_product")
+        return pullback(v, consume=True)
+
+    return vector_dot_fun
+
+
+tensor_jacobian_product = vector_jacobian_product
+
+
+# -- forward mode ------------------------------------------------------------------------------
+def _jvp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: bool,
+               tangent: Any, batch: int | None, who: str) -> tuple[Any, Any]:
+    x = _select(args, argnums, single)
+    leaves, spec = flatten(x)
+    t_leaves = flatten(tangent)[0]
+    if len(t_leaves) != len(leaves):
+        raise ValueError(f"{who}: the tangent's structure does not match the input's")
+    for leaf in leaves:
+        _check_leaf(leaf, who)
+    tag = ForwardTag(batch)
+    with new_tag(tag):
+        boxed = [tag.box(leaf, t) for leaf, t in zip(leaves, t_leaves)]
+        out = fun(*_replace(args, argnums, single, unflatten(spec, boxed)), **kwargs)
+    out_leaves, out_spec = flatten(out)
+    primals, tangents = [], []
+    lead = () if batch is None else (batch,)
+    for o in out_leaves:
+        p, t = tag.unbox_output(o)
+        primals.append(p)
+        tangents.append(_zeros_like(p, lead) if t is None else t)
+    return unflatten(out_spec, primals), unflatten(out_spec, tangents)
+
+
+def jvp(fun: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = False) -> tuple:
+    """JAX-style forward mode: ``(fun(*primals), J @ tangents)`` (plus aux with has_aux)."""
+    aux_box: list = []
+    f = _aux_catcher(fun, aux_box) if has_aux else fun
+    primals, tangents = tuple(primals), tuple(tangents)
+    argnums = tuple(range(len(primals)))
+    out, t = _jvp_trace(f, primals, {}, argnums, False, tangents, None, "jvp")
+    if has_aux:
+        return out, t, _strip(aux_box[0])
+    return out, t
+
+
+def make_jvp(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """autograd's make_jvp: ``make_jvp(f)(*args)(v)`` gives ``(f(*args), J @ v)``."""
+    argnums, single = _argnums(argnum)
+
+    def at(*args: Any, **kwargs: Any) -> Callable:
+        def jvp_fn(v: Any) -> tuple[Any, Any]:
+            return _jvp_trace(fun, args, kwargs, argnums, single, v, None, "make_jvp")
+        return jvp_fn
+
+    return at
+
+
+def deriv(fun: Callable, argnum: int = 0) -> Callable:
+    """The derivative of a function of one scalar (or elementwise), by forward mode."""
+    def derivfun(*args: Any, **kwargs: Any) -> Any:
+        x = args[argnum]
+        ones = _np.ones_like(unbox(x))
+        return _jvp_trace(fun, args, kwargs, (argnum,), True, ones, None, "deriv")[1]
+    return derivfun
+
+
+def linearize(fun: Callable, *primals: Any) -> tuple[Any, Callable]:
+    """``(fun(*primals), jvp_fn)`` where ``jvp_fn(*tangents)`` is the Jacobian applied to them.
+
+    Each call of jvp_fn reruns `fun` in forward mode at the same point.
+    """
+    out = fun(*primals)
+    return out, lambda *tangents: jvp(fun, primals, tangents)[1]
+
+
+# -- Jacobians and Hessians --------------------------------------------------------------------
+def _basis(leaves: list) -> tuple[list, int]:
+    """Identity tangents in vector mode: one direction per input element (real part only)."""
+    sizes = [int(_np.size(unbox(x))) for x in leaves]
+    n = sum(sizes)
+    out, start = [], 0
+    for x, size in zip(leaves, sizes):
+        raw = unbox(x)
+        t = _np.zeros((n, size), dtype=_np.result_type(raw))
+        t[start:start + size] = _np.eye(size)
+        out.append(t.reshape((n,) + _np.shape(raw)))
+        start += size
+    return out, n
+
+
+def _split_rows(t: Any, in_leaves: list, out_leaf: Any, in_spec: Any, rows_first: bool) -> Any:
+    """Cut the n rows of a stacked derivative into one block per input leaf, shaped
+    out.shape + in.shape (rows_first: rows are the input axis at the front)."""
+    blocks, start = [], 0
+    out_shape = _np.shape(unbox(out_leaf))
+    for x in in_leaves:
+        xs = _np.shape(unbox(x))
+        size = int(_np.prod(xs))
+        block = t[start:start + size]
+        start += size
+        block = hnp.reshape(block, xs + out_shape)
+        nx = len(xs)
+        block = hnp.transpose(block, tuple(range(nx, nx + len(out_shape))) + tuple(range(nx)))
+        blocks.append(block)
+    return unflatten(in_spec, blocks)
+
+
+def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """The Jacobian by forward mode in vector mode: one pass carrying every input direction.
+
+    The result has shape ``out.shape + in.shape`` (nested like output-of-input for containers).
+    Cheapest for tall Jacobians (few inputs, many outputs).
+    """
+    argnums, single = _argnums(argnum)
+
+    @wraps(fun)
+    def jacfun(*args: Any, **kwargs: Any) -> Any:
+        leaves, spec = flatten(_select(args, argnums, single))
+        basis, n = _basis(leaves)
+        _, t = _jvp_trace(fun, args, kwargs, argnums, single, unflatten(spec, basis), n,
+                          "jacfwd")
+        t_leaves, out_spec = flatten(t)
+        out_primal_leaves = [hnp.getitem(tl, 0) for tl in t_leaves]
+        return unflatten(out_spec, [_split_rows(tl, leaves, o, spec, True)
+                                    for tl, o in zip(t_leaves, out_primal_leaves)])
+
+    return jacfun
+
+
+def jacrev(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """The Jacobian by reverse mode: one backward pass per output element over one tape.
+
+    The result has shape ``out.shape + in.shape``. Cheapest for wide Jacobians.
+    """
+    argnums, single = _argnums(argnum)
+
+    @wraps(fun)
+    def jacfun(*args: Any, **kwargs: Any) -> Any:
+        ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "jacrev")
+        out_leaves, out_spec = flatten(ans)
+        in_leaves, in_spec = flatten(_select(args, argnums, single))
+        result = []
+        for k, o in enumerate(out_leaves):
+            o_raw = unbox(o)
+            rows = []
+            for j in range(int(_np.size(o_raw))):
+                ct = [_np.zeros_like(unbox(p)) for p in out_leaves]
+                ct[k] = _np.zeros(_np.shape(o_raw), _np.result_type(o_raw))
+                ct[k].reshape(-1)[j] = 1
+                rows.append(flatten(pullback(unflatten(out_spec, ct)))[0])
+            blocks = []
+            for i, x in enumerate(in_leaves):
+                xs = _np.shape(unbox(x))
+                stacked = hnp.stack([r[i] for r in rows]) if rows else \
+                    _np.zeros((0,) + xs, _np.result_type(unbox(x)))
+                blocks.append(hnp.reshape(stacked, _np.shape(o_raw) + xs))
+            result.append(unflatten(in_spec, blocks))
+        return unflatten(out_spec, result)
+
+    return jacfun
+
+
+jacobian = jacrev
+
+
+def hessian(fun: Callable, argnum: ArgNum = 0) -> Callable:
+    """The Hessian, forward-over-reverse: `jacfwd` of `grad` (n directions in one pass)."""
+    return jacfwd(grad(fun, argnum), argnum)
+
+
+def hvp(fun: Callable, primals: Any, tangents: Any) -> Any:
+    """The Hessian-vector product H(x) @ v (forward-over-reverse): ``hvp(f, x, v)``.
+
+    `primals` and `tangents` are either single values or tuples of the arguments.
+    """
+    if isinstance(primals, tuple) and isinstance(tangents, tuple):
+        argnums = tuple(range(len(primals)))
+        return jvp(grad(fun, argnums), primals, tangents)[1]
+    return jvp(grad(fun), (primals,), (tangents,))[1]
+
+
+def hessian_tensor_product(fun: Callable, argnum: int = 0) -> Callable:
+    """``hvp_fun(*args, v)``: the Hessian at args applied to `v` (forward-over-reverse)."""
+    def vector_dot_hessian(*args: Any, **kwargs: Any) -> Any:
+        args, v = args[:-1], args[-1]
+        return _jvp_trace(grad(fun, argnum), args, kwargs, (argnum,), True, v, None,
+                          "hessian_tensor_product")[1]
+    return vector_dot_hessian
+
+
+hessian_vector_product = hessian_tensor_product
+
+
+def make_hvp(fun: Callable, argnum: int = 0) -> Callable:
+    """``make_hvp(f)(*args)`` gives ``(hvp_fn, grad f(*args))``; hvp_fn reuses one recorded
+    gradient computation (reverse-over-reverse), so many products at one point are cheap."""
+    def at(*args: Any, **kwargs: Any) -> tuple[Callable, Any]:
+        g, pullback = _vjp_trace(grad(fun, argnum), args, kwargs, (argnum,), True, "make_hvp")
+        return pullback, g
+    return at
+
+
+def make_ggnvp(f: Callable, g: Callable | None = None, f_argnum: int = 0) -> Callable:
+    """Generalized Gauss-Newton products: ``make_ggnvp(f, g)(*args)(v) = J_f^T H_g J_f v``.
+
+    `g` defaults to half the sum of squares over the last axis.
+    """
+    if g is None:
+        def g(y: Any) -> Any:
+            return 0.5 * hnp.sum(y * y, axis=-1) if _np.ndim(unbox(y)) else 0.5 * y * y
+
+    def at(*args: Any, **kwargs: Any) -> Callable:
+        f_x, f_vjp = _vjp_trace(f, args, kwargs, (f_argnum,), True, "make_ggnvp")
+
+        def ggnvp(v: Any) -> Any:
+            _, jv = _jvp_trace(f, args, kwargs, (f_argnum,), True, v, None, "make_ggnvp")
+            hjv = hvp(lambda y: hnp.sum(g(y)), f_x, jv)
+            return f_vjp(hjv)
+        return ggnvp
+    return at
+
+
+# -- autograd's older multi-argument forms -----------------------------------------------------
+def _argnum_of(fun: Callable, name: str) -> int:
+    params = list(inspect.signature(fun).parameters)
+    if name not in params:
+        raise ValueError(f"{getattr(fun, '__name__', fun)} has no argument named {name!r}")
+    return params.index(name)
+
+
+def grad_named(fun: Callable, argname: str) -> Callable:
+    """The gradient with respect to the argument called `argname`."""
+    argnum = _argnum_of(fun, argname)
+
+    def gradfun(*args: Any, **kwargs: Any) -> Any:
+        bound = inspect.signature(fun).bind(*args, **kwargs)
+        bound.apply_defaults()
+        return grad(fun, argnum)(*bound.args, **bound.kwargs)
+
+    return gradfun
+
+
+def multigrad(fun: Callable, argnums: Sequence[int] = (0,)) -> Callable:
+    """Gradients with respect to several arguments at once, as a tuple."""
+    return grad(fun, tuple(argnums))
+
+
+def multigrad_dict(fun: Callable) -> Callable:
+    """Gradients with respect to every argument, as a dict keyed by argument name."""
+    sig = inspect.signature(fun)
+
+    def gradfun(*args: Any, **kwargs: Any) -> dict:
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        names = list(bound.arguments)
+
+        def positional(*values: Any) -> Any:
+            return fun(**dict(zip(names, values)))
+
+        grads = grad(positional, tuple(range(len(names))))(*bound.arguments.values())
+        return dict(zip(names, grads))
+
+    return gradfun
+
+
+# -- checkpointing -----------------------------------------------------------------------------
+def checkpoint(fun: Callable) -> Callable:
+    """Trade compute for memory: reverse mode keeps only `fun`'s inputs and reruns it on the
+    backward pass. Positional array arguments are differentiable."""
+    def run(*args: Any) -> Any:
+        return fun(*args)
+
+    prim = Primitive(run, name=f"checkpoint({getattr(fun, '__name__', 'fun')})",
+                     register=False)
+
+    def jvp_rule(i: int) -> Callable:
+        def rule(t: Any, ans: Any, *args: Any) -> Any:
+            tangents = tuple(t if j == i else _zeros_like(a) for j, a in enumerate(args))
+            return jvp(fun, args, tangents)[1]
+        return rule
+
+    def vjp_rule(i: int) -> Callable:
+        def make(ans: Any, *args: Any) -> Callable:
+            return lambda ct: vjp(fun, *args)[1](ct)[i]
+        return make
+
+    prim.jvps = RulesForEveryArg(jvp_rule)
+    prim.vjps = RulesForEveryArg(vjp_rule)
+    return wraps(fun)(lambda *args: prim(*args))
