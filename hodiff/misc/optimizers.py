@@ -1,0 +1,71 @@
+"""First-order optimizers over nested parameter containers (autograd.misc.optimizers).
+
+Each takes ``grad(params, iteration)`` and returns the final params; `callback(params, i, g)`
+runs every step. Imports hodiff.misc.flatten.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as _np
+
+from hodiff.misc.flatten import flatten
+
+
+def _flat(step: Callable) -> Callable:
+    def optimizer(grad: Callable, x0: Any, callback: Callable | None = None,
+                  *args: Any, **kwargs: Any) -> Any:
+        x, unflatten = flatten(x0)
+
+        def flat_grad(x: Any, i: int) -> Any:
+            return flatten(grad(unflatten(x), i))[0]
+
+        flat_callback = None if callback is None else \
+            (lambda x, i, g: callback(unflatten(x), i, unflatten(g)))
+        return unflatten(step(flat_grad, x, flat_callback, *args, **kwargs))
+    optimizer.__name__ = step.__name__
+    optimizer.__doc__ = step.__doc__
+    return optimizer
+
+
+@_flat
+def sgd(grad, x, callback=None, num_iters=200, step_size=0.1, mass=0.9):
+    """Gradient descent with momentum."""
+    velocity = _np.zeros(len(x))
+    for i in range(num_iters):
+        g = grad(x, i)
+        if callback:
+            callback(x, i, g)
+        velocity = mass * velocity - (1.0 - mass) * g
+        x = x + step_size * velocity
+    return x
+
+
+@_flat
+def rmsprop(grad, x, callback=None, num_iters=100, step_size=0.1, gamma=0.9, eps=1e-8):
+    """Root-mean-square propagation."""
+    avg_sq_grad = _np.ones(len(x))
+    for i in range(num_iters):
+        g = grad(x, i)
+        if callback:
+            callback(x, i, g)
+        avg_sq_grad = avg_sq_grad * gamma + g ** 2 * (1 - gamma)
+        x = x - step_size * g / (_np.sqrt(avg_sq_grad) + eps)
+    return x
+
+
+@_flat
+def adam(grad, x, callback=None, num_iters=100, step_size=0.001, b1=0.9, b2=0.999, eps=1e-8):
+    """Adam (Kingma and Ba, 2015), with bias-corrected moment estimates."""
+    m = _np.zeros(len(x))
+    v = _np.zeros(len(x))
+    for i in range(num_iters):
+        g = grad(x, i)
+        if callback:
+            callback(x, i, g)
+        m = (1 - b1) * g + b1 * m
+        v = (1 - b2) * (g ** 2) + b2 * v
+        mhat = m / (1 - b1 ** (i + 1))
+        vhat = v / (1 - b2 ** (i + 1))
+        x = x - step_size * mhat / (_np.sqrt(vhat) + eps)
+    return x
