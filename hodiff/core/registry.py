@@ -13,6 +13,7 @@ Imports only hodiff.core.tracing.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable
 
 from hodiff.core.tracing import Box, escaped_error, unbox
@@ -69,10 +70,8 @@ class Primitive:
         return top.process(self, args, kwargs)
 
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
-        # Lets a primitive stand as a method (Box.dot = dot binds the box as first argument).
-        if obj is None:
-            return self
-        return lambda *args, **kwargs: self(obj, *args, **kwargs)
+        # Bind like a function when a primitive is used as a method of a user's class.
+        return self if obj is None else partial(self, obj)
 
     def __repr__(self) -> str:
         return f"<hodiff primitive {self.__name__}>"

@@ -33,11 +33,19 @@ class ForwardTag(Tag):
     def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
         primals = list(args)
         tangents = []
-        for i, a in enumerate(args):
-            if type(a) is DualBox and a._tag is self:
-                primals[i] = a._primal
-                tangents.append((i, a._tangent))
-        ans = prim(*primals, **kwargs)
+        deeper = False  # does any argument still carry a box once ours are opened?
+        i = 0
+        for a in args:
+            if isinstance(a, Box):
+                if a._tag is self:
+                    p = primals[i] = a._primal
+                    tangents.append((i, a._tangent))
+                    if isinstance(p, Box):
+                        deeper = True
+                else:
+                    deeper = True
+            i += 1
+        ans = prim(*primals, **kwargs) if deeper else prim.fun(*primals, **kwargs)
         rules = prim.jvps
         mapped = self.batch is not None and not prim.batch_jvp
         t_out = None

@@ -1,7 +1,8 @@
 """Reverse mode: a tape recorded while the function runs, walked backwards once.
 
-Each recorded call appends one entry: a tuple of (parent index, vjp) pairs, where vjp maps the
-output's cotangent to that parent's. Input leaves have empty entries.
+Each recorded call appends one entry: a flat tuple (parent index, vjp, parent index, vjp, ...),
+where vjp maps the output's cotangent to that parent's (flat, to keep the tape small). Input
+leaves have empty entries.
 Imports hodiff.core only.
 """
 from __future__ import annotations
@@ -33,18 +34,26 @@ class ReverseTag(Tag):
     def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
         primals = list(args)
         parents = []
-        for i, a in enumerate(args):
-            if type(a) is TapeBox and a._tag is self:
-                primals[i] = a._primal
-                parents.append((i, a._index))
-        ans = prim(*primals, **kwargs)
+        deeper = False  # does any argument still carry a box once ours are opened?
+        i = 0
+        for a in args:
+            if isinstance(a, Box):
+                if a._tag is self:
+                    p = primals[i] = a._primal
+                    parents.append((i, a._index))
+                    if isinstance(p, Box):
+                        deeper = True
+                else:
+                    deeper = True
+            i += 1
+        ans = prim(*primals, **kwargs) if deeper else prim.fun(*primals, **kwargs)
         makers = prim.vjps
-        entry = []
+        entry: tuple = ()
         for i, index in parents:
             maker = makers.get(i)
             if maker is None:
                 raise prim.missing_rule(i, "reverse")
-            entry.append((index, maker(ans, *primals, **kwargs)))
+            entry += (index, maker(ans, *primals, **kwargs))
         tape = self.tape
         tape.append(entry)
         return TapeBox(self, ans, len(tape) - 1)
@@ -80,9 +89,10 @@ def backward(tape: list, seeds: Sequence[tuple[int, Any]], leaves: Sequence[int]
         if ct is None or not entry:
             continue
         cts[k] = None  # not a leaf (leaves have empty entries): its cotangent is spent
-        for parent, vjp in entry:
-            c = vjp(ct)
+        for j in range(0, len(entry), 2):
+            c = entry[j + 1](ct)
             if c is not None:
+                parent = entry[j]
                 prev = cts[parent]
                 cts[parent] = c if prev is None else prev + c
     return [cts[i] if i < len(cts) else None for i in leaves]

@@ -41,6 +41,10 @@ def _swap(f):
     return lambda self, other: f(other, self)
 
 
+def _binary(f):
+    return lambda self, other: f(self, other)
+
+
 def _item(self, *args):
     # Stays traced (a 0-d value), unlike float(x), so derivatives flow through .item().
     return S.getitem(self, args) if args else S.reshape(self, ())
@@ -117,14 +121,14 @@ def _repr(self):
 
 
 _METHODS = {
-    "__add__": E.add, "__radd__": _swap(E.add),
-    "__sub__": E.subtract, "__rsub__": _swap(E.subtract),
-    "__mul__": E.multiply, "__rmul__": _swap(E.multiply),
-    "__truediv__": E.divide, "__rtruediv__": _swap(E.divide),
-    "__pow__": E.power, "__rpow__": _swap(E.power),
-    "__mod__": E.mod, "__rmod__": _swap(E.mod),
-    "__floordiv__": E.floor_divide, "__rfloordiv__": _swap(E.floor_divide),
-    "__matmul__": L.matmul, "__rmatmul__": _swap(L.matmul),
+    "__add__": _binary(E.add), "__radd__": _swap(E.add),
+    "__sub__": _binary(E.subtract), "__rsub__": _swap(E.subtract),
+    "__mul__": _binary(E.multiply), "__rmul__": _swap(E.multiply),
+    "__truediv__": _binary(E.divide), "__rtruediv__": _swap(E.divide),
+    "__pow__": _binary(E.power), "__rpow__": _swap(E.power),
+    "__mod__": _binary(E.mod), "__rmod__": _swap(E.mod),
+    "__floordiv__": _binary(E.floor_divide), "__rfloordiv__": _swap(E.floor_divide),
+    "__matmul__": _binary(L.matmul), "__rmatmul__": _swap(L.matmul),
     "__neg__": E.negative, "__pos__": E.positive, "__abs__": E.absolute,
     "__lt__": E.less, "__le__": E.less_equal, "__gt__": E.greater, "__ge__": E.greater_equal,
     "__eq__": E.equal, "__ne__": E.not_equal,
@@ -145,8 +149,15 @@ _METHODS = {
     "__hash__": object.__hash__,
 }
 
+def _as_method(fun):
+    # A primitive is no descriptor; a two-argument function binds fastest for operators.
+    if isinstance(fun, Primitive):
+        return lambda self, *args, **kwargs: fun(self, *args, **kwargs)
+    return fun
+
+
 for _name, _fun in _METHODS.items():
-    setattr(Box, _name, _fun)
+    setattr(Box, _name, _as_method(_fun))
 
 Box.T = property(lambda self: S.transpose(self))  # type: ignore[attr-defined]
 Box.real = property(E.real)  # type: ignore[attr-defined]

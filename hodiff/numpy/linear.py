@@ -225,11 +225,44 @@ def einsum(subscripts, *operands, **kwargs):
 
 
 # -- built from the primitives -----------------------------------------------------------------
+# -- dot (vectors and matrices; higher ranks go through tensordot) -----------------------------
+def _dot_jvp_a(t, ans, a, b):
+    return _dot(t, b)
+
+
+def _dot_jvp_b(t, ans, a, b):
+    if not is_batched(t, b):
+        return _dot(a, t)
+    # np.dot would contract over the batch axis of t: keep it in front instead.
+    return matmul(a, t) if len(shape_of(b)) == 2 else _dot(t, transpose(a))
+
+
+def _dot_vjp_a(ans, a, b):
+    nda, ndb = len(shape_of(a)), len(shape_of(b))
+    if ndb == 1:
+        return lambda ct: _to_real_if(outer(ct, b) if nda == 2 else ct * b, a, ans)
+    return lambda ct: _to_real_if(_dot(ct, transpose(b)) if nda == 2 else _dot(b, ct), a, ans)
+
+
+def _dot_vjp_b(ans, a, b):
+    nda, ndb = len(shape_of(a)), len(shape_of(b))
+    if nda == 1:
+        return lambda ct: _to_real_if(outer(a, ct) if ndb == 2 else ct * a, b, ans)
+    return lambda ct: _to_real_if(_dot(transpose(a), ct) if ndb == 2 else _dot(ct, a), b, ans)
+
+
+_dot = Primitive(_np.dot, name="dot", batch_jvp=True)
+_dot.defrules(0, _dot_jvp_a, _dot_vjp_a)
+_dot.defrules(1, _dot_jvp_b, _dot_vjp_b)
+
+
 def dot(a, b):
     """numpy.dot."""
     nda, ndb = len(shape_of(a)), len(shape_of(b))
     if nda == 0 or ndb == 0:
         return multiply(a, b)
+    if nda <= 2 and ndb <= 2:
+        return _dot(a, b)
     return tensordot(a, b, ([nda - 1], [max(ndb - 2, 0)]))
 
 

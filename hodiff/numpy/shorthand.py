@@ -17,13 +17,21 @@ from hodiff.core.registry import SUPPORT, lookup
 
 
 def shape_of(x: Any) -> tuple:
-    try:
-        return x.shape
-    except AttributeError:
-        return _np.shape(x)
+    if type(x) is float:
+        return ()
+    s = getattr(x, "shape", None)
+    return s if s is not None else _np.shape(x)
+
+
+_REAL_SCALARS = (float, int, _np.float64, _np.float32)
 
 
 def is_complex(x: Any) -> bool:
+    tp = type(x)
+    if tp in _REAL_SCALARS:
+        return False
+    if tp is complex or tp is _np.complex128:
+        return True
     x = unbox(x)
     dt = getattr(x, "dtype", None)
     if dt is None:
@@ -85,7 +93,7 @@ def _elementwise_vjp(argnum: int, partial: Any) -> Callable:
     def make(ans: Any, *args: Any, **kw: Any) -> Callable:
         x = args[argnum]
         xs = shape_of(x)
-        to_real = not is_complex(x) and is_complex(ans)
+        to_real = is_complex(ans) and not is_complex(x)
         if partial == 1:
             if xs == shape_of(ans) and not to_real:
                 return _identity
