@@ -85,12 +85,12 @@ class Primitive:
         return self
 
     def missing_rule(self, argnum: int, mode: str) -> TypeError:
-        have = sorted(self.jvps if mode == "forward" else self.vjps)
         return TypeError(
-            f"hodiff has no {mode}-mode rule for argument {argnum} of {self.__name__} "
-            f"(it has {mode} rules for arguments {have}). Differentiate with respect to "
-            f"another argument, use the other mode, or register one with "
-            f"hodiff.extend.{'defjvp' if mode == 'forward' else 'defvjp'}."
+            f"hodiff has no derivative rule for argument {argnum} of {self.__name__} (asked in "
+            f"{mode} mode; it has forward rules for arguments {sorted(self.jvps)} and reverse "
+            f"rules for {sorted(self.vjps)}). Differentiate with respect to another argument, "
+            f"or give it a rule with hodiff.extend.defvjp or hodiff.extend.defjvp (either one "
+            f"is enough: the other mode is derived from it)."
         )
 
 

@@ -2,7 +2,8 @@
 
 In vector mode the tangent has an extra leading axis of `batch` directions; primitives whose
 rules don't declare `batch_jvp` get their rule mapped over that axis.
-Imports hodiff.core only.
+A missing forward rule is derived from the reverse rule (see reverse.jvp_from_vjp).
+Imports hodiff.core and hodiff.modes.reverse.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from hodiff.core.registry import SUPPORT, Primitive
 from hodiff.core.tracing import Box, Tag
+from hodiff.modes.reverse import jvp_from_vjp
 
 
 class DualBox(Box):
@@ -52,7 +54,9 @@ class ForwardTag(Tag):
         for i, t in tangents:
             rule = rules.get(i)
             if rule is None:
-                raise prim.missing_rule(i, "forward")
+                if prim.vjps.get(i) is None:
+                    raise prim.missing_rule(i, "forward")
+                rule = jvp_from_vjp(prim, i)
             if mapped:
                 t_i = SUPPORT["stack"](*[rule(t[k], ans, *primals, **kwargs)
                                         for k in range(self.batch)])

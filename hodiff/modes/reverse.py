@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as _np
+
 from hodiff.core.registry import Primitive
-from hodiff.core.tracing import Box, Tag
+from hodiff.core.tracing import Box, Tag, new_tag, unbox
 
 
 class TapeBox(Box):
@@ -52,7 +54,9 @@ class ReverseTag(Tag):
         for i, index in parents:
             maker = makers.get(i)
             if maker is None:
-                raise prim.missing_rule(i, "reverse")
+                if prim.jvps.get(i) is None:
+                    raise prim.missing_rule(i, "reverse")
+                maker = vjp_from_jvp(prim, i)
             entry += (index, maker(ans, *primals, **kwargs))
         tape = self.tape
         tape.append(entry)
@@ -96,3 +100,33 @@ def backward(tape: list, seeds: Sequence[tuple[int, Any]], leaves: Sequence[int]
                 prev = cts[parent]
                 cts[parent] = c if prev is None else prev + c
     return [cts[i] if i < len(cts) else None for i in leaves]
+
+
+# -- a missing rule derived from the other one, by transposition --------------------------------
+# Both rules are linear in the tangent/cotangent and built from hodiff's own primitives, so
+# recording one on a tape and walking the tape backwards applies its transpose.
+def _transpose(linear: Any, zero: Any, ct: Any) -> Any:
+    tag = ReverseTag()
+    with new_tag(tag):
+        leaf = tag.leaf(zero)
+        index = tag.index_of(linear(leaf))
+    if index is None:
+        return None
+    return backward(tag.tape, [(index, ct)], [leaf._index], True)[0]
+
+
+def jvp_from_vjp(prim: Primitive, argnum: int) -> Any:
+    """A forward rule for `argnum` derived from `prim`'s reverse rule."""
+    def rule(t: Any, ans: Any, *args: Any, **kwargs: Any) -> Any:
+        pullback = prim.vjps[argnum](ans, *args, **kwargs)
+        return _transpose(pullback, _np.zeros_like(unbox(ans)), t)
+    return rule
+
+
+def vjp_from_jvp(prim: Primitive, argnum: int) -> Any:
+    """A reverse rule for `argnum` derived from `prim`'s forward rule."""
+    def make(ans: Any, *args: Any, **kwargs: Any) -> Any:
+        push = prim.jvps[argnum]
+        zero = _np.zeros_like(unbox(args[argnum]))
+        return lambda ct: _transpose(lambda t: push(t, ans, *args, **kwargs), zero, ct)
+    return make
