@@ -14,7 +14,7 @@ import numpy as _np
 
 import hodiff.numpy as hnp
 from hodiff.core import Box, Primitive, new_tag, unbox
-from hodiff.core.tree import flatten, unflatten
+from hodiff.core.tree import flatten, tree_map, unflatten
 from hodiff.modes.forward import ForwardTag
 from hodiff.modes.reverse import ReverseTag, backward
 from hodiff.numpy.shorthand import RulesForEveryArg
@@ -211,7 +211,7 @@ def elementwise_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
     @wraps(fun)
     def egradfun(*args: Any, **kwargs: Any) -> Any:
         ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "elementwise_grad")
-        return pullback(_np.ones_like(ans), consume=True)
+        return pullback(tree_map(lambda a: _np.ones_like(unbox(a)), ans), consume=True)
 
     return egradfun
 

@@ -164,7 +164,8 @@ Box.real = property(E.real)  # type: ignore[attr-defined]
 Box.imag = property(E.imag)  # type: ignore[attr-defined]
 Box.flat = property(S.ravel)  # type: ignore[attr-defined]
 
-for _name in dir(E):
-    _obj = getattr(E, _name)
-    if isinstance(_obj, Primitive) and isinstance(getattr(_np, _name, None), _np.ufunc):
-        _UFUNCS[_name] = _obj
+for _module in (E, L):
+    for _name in dir(_module):
+        _obj = getattr(_module, _name)
+        if isinstance(_obj, Primitive) and isinstance(getattr(_np, _name, None), _np.ufunc):
+            _UFUNCS[_name] = _obj

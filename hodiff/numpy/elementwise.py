@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from hodiff.core import Primitive
+from hodiff.core import Primitive, unbox
 from hodiff.numpy.shorthand import elementwise, is_batched, is_complex, nondiff, shape_of
 
 
@@ -28,10 +28,18 @@ positive = elementwise(_np.positive, 1)
 def _power_dx(ans, x, y):
     if type(y) is int or type(y) is float:  # the common x**2: skip the array bookkeeping
         return 0.0 if y == 0 else (2 * x if y == 2 else y * x ** (y - 1))
-    return y * x ** where(equal(y, 0), 1, y - 1)
+    # 0 ** -1 only where x and y are both 0 (there x ** 0 is the constant 1): elsewhere the
+    # plain formula, so the mixed second derivative at y == 0 stays right.
+    return y * x ** where(logical_and(equal(y, 0), equal(x, 0)), 1, y - 1)
 
 
-power = elementwise(_np.power, _power_dx, lambda ans, x, y: ans * log(_nonzero(x)))
+def _power_dy(ans, x, y):
+    if type(x) is int or type(x) is float:  # a constant base: its log stays a weak Python float
+        return ans * (float(_np.log(x)) if x != 0 else 0.0)
+    return ans * log(_nonzero(x))
+
+
+power = elementwise(_np.power, _power_dx, _power_dy)
 square = elementwise(_np.square, lambda ans, x: 2 * x)
 reciprocal = elementwise(_np.reciprocal, lambda ans, x: -(ans * ans))
 sqrt = elementwise(_np.sqrt, lambda ans, x: 0.5 / ans)
@@ -41,12 +49,14 @@ remainder = mod
 fmod = elementwise(_np.fmod, 1, lambda ans, x, y: -trunc(x / y))
 
 # -- exponentials and logarithms ---------------------------------------------------------------
+# Python floats, not numpy scalars: they don't promote float32 tangents to float64.
+_LN2, _LN10 = float(_np.log(2.0)), float(_np.log(10.0))
 exp = elementwise(_np.exp, lambda ans, x: ans)
-exp2 = elementwise(_np.exp2, lambda ans, x: ans * _np.log(2.0))
+exp2 = elementwise(_np.exp2, lambda ans, x: ans * _LN2)
 expm1 = elementwise(_np.expm1, lambda ans, x: ans + 1)
 log = elementwise(_np.log, lambda ans, x: 1 / x)
-log2 = elementwise(_np.log2, lambda ans, x: 1 / (x * _np.log(2.0)))
-log10 = elementwise(_np.log10, lambda ans, x: 1 / (x * _np.log(10.0)))
+log2 = elementwise(_np.log2, lambda ans, x: 1 / (x * _LN2))
+log10 = elementwise(_np.log10, lambda ans, x: 1 / (x * _LN10))
 log1p = elementwise(_np.log1p, lambda ans, x: 1 / (x + 1))
 logaddexp = elementwise(_np.logaddexp, lambda ans, x, y: exp(x - ans),
                         lambda ans, x, y: exp(y - ans))
@@ -75,18 +85,20 @@ rad2deg = elementwise(_np.rad2deg, lambda ans, x: 180 / _np.pi)
 radians, degrees = deg2rad, rad2deg
 
 # -- kinks: ties split the derivative evenly between the arguments -----------------------------
-def _share(x, y, above):
-    return above(x, y) + 0.5 * equal(x, y)
+def _share(ans, x, y, above):
+    # A plain mask (comparisons carry no derivative), in the output's dtype so a float32
+    # tangent stays float32.
+    return (above(x, y) + 0.5 * equal(x, y)).astype(_np.result_type(unbox(ans)))
 
 
-maximum = elementwise(_np.maximum, lambda ans, x, y: _share(x, y, greater),
-                      lambda ans, x, y: _share(y, x, greater))
-minimum = elementwise(_np.minimum, lambda ans, x, y: _share(x, y, less),
-                      lambda ans, x, y: _share(y, x, less))
-fmax = elementwise(_np.fmax, lambda ans, x, y: _share(x, y, greater),
-                   lambda ans, x, y: _share(y, x, greater))
-fmin = elementwise(_np.fmin, lambda ans, x, y: _share(x, y, less),
-                   lambda ans, x, y: _share(y, x, less))
+maximum = elementwise(_np.maximum, lambda ans, x, y: _share(ans, x, y, greater),
+                      lambda ans, x, y: _share(ans, y, x, greater))
+minimum = elementwise(_np.minimum, lambda ans, x, y: _share(ans, x, y, less),
+                      lambda ans, x, y: _share(ans, y, x, less))
+fmax = elementwise(_np.fmax, lambda ans, x, y: _share(ans, x, y, greater),
+                   lambda ans, x, y: _share(ans, y, x, greater))
+fmin = elementwise(_np.fmin, lambda ans, x, y: _share(ans, x, y, less),
+                   lambda ans, x, y: _share(ans, y, x, less))
 where = elementwise(_np.where, None, lambda ans, c, x, y: c,
                     lambda ans, c, x, y: logical_not(c))
 # The boundary counts as inside the interval.

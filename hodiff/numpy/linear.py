@@ -190,18 +190,24 @@ def _einsum_vjp(i):
     def make(ans, subscripts, *ops, **kw):
         ins, out = subscripts.split("->")
         ins = ins.split(",")
-        target = ins[i]
-        if len(set(target)) != len(target):
-            raise NotImplementedError(
-                f"hodiff: reverse mode of einsum with a repeated index in one operand "
-                f"({target!r}) is not supported; take the diagonal with np.diagonal first.")
-        others = [s for j, s in enumerate(ins) if j != i]
-        reachable = set(out).union(*others) if others else set(out)
+        xs = shape_of(ops[i])
+        # A letter repeated in this operand (a diagonal, as in 'ii->i'): the cotangent lives on
+        # the diagonal. Give each repeat a fresh letter and tie it to the first with an identity.
+        fresh = (c for c in string.ascii_letters if c not in subscripts)
+        target, ties, eyes = "", [], []
+        for c, n in zip(ins[i], xs):
+            if c in target:
+                d = next(fresh)
+                ties.append(c + d)
+                eyes.append(_np.eye(n, dtype=bool))
+                c = d
+            target += c
+        others = [s for j, s in enumerate(ins) if j != i] + ties
+        reachable = set(out).union(*others)
         kept = "".join(c for c in target if c in reachable)
         subs = ",".join([out] + others) + "->" + kept
-        xs = shape_of(ops[i])
         kept_shape = tuple(n if c in reachable else 1 for c, n in zip(target, xs))
-        rest = [o for j, o in enumerate(ops) if j != i]
+        rest = [o for j, o in enumerate(ops) if j != i] + eyes
         x = ops[i]
 
         def vjp(ct):
@@ -225,30 +231,37 @@ def einsum(subscripts, *operands, **kwargs):
 
 
 # -- built from the primitives -----------------------------------------------------------------
-# -- dot (vectors and matrices; higher ranks go through tensordot) -----------------------------
+# -- dot: `a` of any rank against a vector or matrix `b` (higher ranks go through tensordot) ---
 def _dot_jvp_a(t, ans, a, b):
+    # np.dot contracts the last axis of t, so a leading vector-mode axis is carried through.
     return _dot(t, b)
 
 
 def _dot_jvp_b(t, ans, a, b):
     if not is_batched(t, b):
         return _dot(a, t)
-    # np.dot would contract over the batch axis of t: keep it in front instead.
-    return matmul(a, t) if len(shape_of(b)) == 2 else _dot(t, transpose(a))
+    return _td_jvp_b(t, ans, a, b, ([len(shape_of(a)) - 1], [0]))
+
+
+def _lead_axes(x):
+    return list(range(len(shape_of(x)) - 1))
 
 
 def _dot_vjp_a(ans, a, b):
-    nda, ndb = len(shape_of(a)), len(shape_of(b))
-    if ndb == 1:
-        return lambda ct: _to_real_if(outer(ct, b) if nda == 2 else ct * b, a, ans)
-    return lambda ct: _to_real_if(_dot(ct, transpose(b)) if nda == 2 else _dot(b, ct), a, ans)
+    if len(shape_of(b)) == 1:
+        return lambda ct: _to_real_if(multiply(reshape(ct, shape_of(ct) + (1,)), b), a, ans)
+    bt = transpose(b)
+    return lambda ct: _to_real_if(_dot(ct, bt), a, ans)
 
 
 def _dot_vjp_b(ans, a, b):
-    nda, ndb = len(shape_of(a)), len(shape_of(b))
-    if nda == 1:
-        return lambda ct: _to_real_if(outer(a, ct) if ndb == 2 else ct * a, b, ans)
-    return lambda ct: _to_real_if(_dot(transpose(a), ct) if ndb == 2 else _dot(ct, a), b, ans)
+    lead = _lead_axes(a)
+    if len(shape_of(b)) == 1:
+        return lambda ct: _to_real_if(tensordot(ct, a, (lead, lead)), b, ans)
+    if len(lead) == 1:
+        at = transpose(a)
+        return lambda ct: _to_real_if(_dot(at, ct), b, ans)
+    return lambda ct: _to_real_if(tensordot(a, ct, (lead, lead)), b, ans)
 
 
 _dot = Primitive(_np.dot, name="dot", batch_jvp=True)
@@ -261,7 +274,7 @@ def dot(a, b):
     nda, ndb = len(shape_of(a)), len(shape_of(b))
     if nda == 0 or ndb == 0:
         return multiply(a, b)
-    if nda <= 2 and ndb <= 2:
+    if ndb <= 2:
         return _dot(a, b)
     return tensordot(a, b, ([nda - 1], [max(ndb - 2, 0)]))
 

@@ -78,7 +78,8 @@ prod.defrules(
 def _extreme(np_fun, name):
     # The derivative goes to the elements equal to the extreme, split evenly among ties.
     def share(ans, x, axis, keepdims):
-        hit = lookup("equal")(x, _restore(ans, shape_of(x), axis, keepdims))
+        hit = lookup("equal")(x, _restore(ans, shape_of(x), axis, keepdims))  # plain
+        hit = hit.astype(_np.result_type(unbox(ans)))  # float32 tangents stay float32
         return hit / _np.sum(hit, axis=_axes(axis, len(shape_of(x))), keepdims=True)
 
     prim = Primitive(np_fun, name=name, batch_jvp=True)

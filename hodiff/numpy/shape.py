@@ -12,6 +12,7 @@ import numpy as _np
 from hodiff.core import Box, Primitive, lookup, unbox
 from hodiff.core.registry import SUPPORT
 from hodiff.numpy.shorthand import (
+    nondiff,
     RulesForEveryArg,
     is_batched,
     map_batch,
@@ -131,9 +132,11 @@ def _concat_jvp(i):
     def jvp(t, ans, *arrays, axis=0):
         nd = len(shape_of(ans))
         lead = _lead(t, arrays[i])
-        parts = [t if j == i else _np.zeros(lead + shape_of(a), dtype=_np.result_type(unbox(t)))
+        # Zeros in the output's dtype: a float32 tangent beside a float64 constant is float64.
+        dt = _np.result_type(unbox(t), unbox(ans))
+        parts = [t if j == i else _np.zeros(lead + shape_of(a), dtype=dt)
                  for j, a in enumerate(arrays)]
-        return _concatenate(*parts, axis=axis % nd + len(lead))
+        return _concatenate_prim(*parts, axis=axis % nd + len(lead))
     return jvp
 
 
@@ -287,3 +290,14 @@ def asarray(obj, dtype=None, **kwargs):
 
 def _has_box(obj):
     return any(isinstance(o, Box) or (isinstance(o, (list, tuple)) and _has_box(o)) for o in obj)
+
+
+# -- metadata and fresh arrays: no derivative --------------------------------------------------
+shape = nondiff(_np.shape)
+ndim = nondiff(_np.ndim)
+size = nondiff(_np.size)
+result_type = nondiff(_np.result_type)
+zeros_like = nondiff(_np.zeros_like)
+ones_like = nondiff(_np.ones_like)
+empty_like = nondiff(_np.empty_like)
+full_like = nondiff(_np.full_like)
