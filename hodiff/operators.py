@@ -330,33 +330,48 @@ def linearize(fun: Callable, *primals: Any) -> tuple[Any, Callable]:
 
 # -- Jacobians and Hessians --------------------------------------------------------------------
 def _basis(leaves: list) -> tuple[list, int]:
-    """Identity tangents in vector mode: one direction per input element (real part only)."""
+    """Identity tangents in vector mode: one direction per real degree of freedom (a complex
+    element gets two: 1 and i, the first block of directions real, the second imaginary)."""
     sizes = [int(_np.size(unbox(x))) for x in leaves]
-    n = sum(sizes)
-    out, start = [], 0
-    for x, size in zip(leaves, sizes):
+    complex_sizes = [s if _np.result_type(unbox(x)).kind == "c" else 0
+                     for x, s in zip(leaves, sizes)]
+    n_real = sum(sizes)
+    n = n_real + sum(complex_sizes)
+    out, start, start_imag = [], 0, n_real
+    for x, size, csize in zip(leaves, sizes, complex_sizes):
         raw = unbox(x)
         t = _np.zeros((n, size), dtype=_np.result_type(raw))
         t[start:start + size] = _np.eye(size)
+        t[start_imag:start_imag + csize] = 1j * _np.eye(csize)
         out.append(t.reshape((n,) + _np.shape(raw)))
         start += size
+        start_imag += csize
     return out, n
 
 
-def _split_rows(t: Any, in_leaves: list, out_leaf: Any, in_spec: Any, rows_first: bool) -> Any:
-    """Cut the n rows of a stacked derivative into one block per input leaf, shaped
-    out.shape + in.shape (rows_first: rows are the input axis at the front)."""
-    blocks, start = [], 0
-    out_shape = _np.shape(unbox(out_leaf))
+def _jac_blocks(t: Any, in_leaves: list, in_spec: Any) -> Any:
+    """Cut the stacked tangents of one output into a block per input leaf, shaped
+    out.shape + in.shape, under the convention: Re(df/dx) - i Re(df/dy) for a complex input, so
+    each row is the gradient of the output's real part, as jacrev gives it."""
+    out_shape = _np.shape(unbox(t))[1:]
+    complex_out = _np.result_type(unbox(t)).kind == "c"
+    n_real = sum(int(_np.size(unbox(x))) for x in in_leaves)
+    blocks, start, start_imag = [], 0, n_real
     for x in in_leaves:
         xs = _np.shape(unbox(x))
         size = int(_np.prod(xs))
         block = t[start:start + size]
+        if complex_out:
+            block = hnp.real(block)
+        if _np.result_type(unbox(x)).kind == "c":
+            imag_block = t[start_imag:start_imag + size]
+            block = block - 1j * (hnp.real(imag_block) if complex_out else imag_block)
+            start_imag += size
         start += size
-        block = hnp.reshape(block, xs + out_shape)
         nx = len(xs)
-        block = hnp.transpose(block, tuple(range(nx, nx + len(out_shape))) + tuple(range(nx)))
-        blocks.append(block)
+        block = hnp.reshape(block, xs + out_shape)
+        blocks.append(hnp.transpose(block, tuple(range(nx, nx + len(out_shape))) +
+                                    tuple(range(nx))))
     return unflatten(in_spec, blocks)
 
 
@@ -364,7 +379,8 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
     """The Jacobian by forward mode in vector mode: one pass carrying every input direction.
 
     The result has shape ``out.shape + in.shape`` (nested like output-of-input for containers).
-    Cheapest for tall Jacobians (few inputs, many outputs).
+    Cheapest for tall Jacobians (few inputs, many outputs). Complex values follow the
+    convention, so the result equals `jacrev`'s: row j is the gradient of Re(f_j).
     """
     argnums, single = _argnums(argnum)
 
@@ -375,9 +391,7 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
         _, t = _jvp_trace(fun, args, kwargs, argnums, single, unflatten(spec, basis), n,
                           "jacfwd")
         t_leaves, out_spec = flatten(t)
-        out_primal_leaves = [hnp.getitem(tl, 0) for tl in t_leaves]
-        return unflatten(out_spec, [_split_rows(tl, leaves, o, spec, True)
-                                    for tl, o in zip(t_leaves, out_primal_leaves)])
+        return unflatten(out_spec, [_jac_blocks(tl, leaves, spec) for tl in t_leaves])
 
     return jacfun
 
