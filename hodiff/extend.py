@@ -144,8 +144,8 @@ class custom_vjp:
     """JAX-style: a function with a hand-written reverse rule.
 
     ``f.defvjp(fwd, bwd)`` with ``fwd(*args) -> (out, residuals)`` and
-    ``bwd(residuals, ct) -> tuple of cotangents, one per argument``. Forward mode is not
-    derived from it: a forward-mode call raises a clear error."""
+    ``bwd(residuals, ct) -> tuple of cotangents, one per argument``. Forward mode is derived
+    from it by transposition (see hodiff.modes.reverse.jvp_from_vjp)."""
 
     def __init__(self, fun: Callable) -> None:
         self.fun = fun
@@ -159,10 +159,9 @@ class custom_vjp:
                 return lambda ct: bwd(res, ct)[i]
             return maker
         self.prim.vjps = RulesForEveryArg(make)
-        self.prim.one_mode_reason = "custom_vjp gives a reverse rule only"
 
     def __call__(self, *args: Any) -> Any:
         return self.prim(*args)
 
 
-del Tag, map_batch, Box
+del Tag, map_batch

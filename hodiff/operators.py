@@ -342,7 +342,8 @@ def _basis(leaves: list) -> tuple[list, int]:
         raw = unbox(x)
         t = _np.zeros((n, size), dtype=_np.result_type(raw))
         t[start:start + size] = _np.eye(size)
-        t[start_imag:start_imag + csize] = 1j * _np.eye(csize)
+        if csize:
+            t[start_imag:start_imag + csize] = 1j * _np.eye(csize)
         out.append(t.reshape((n,) + _np.shape(raw)))
         start += size
         start_imag += csize

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable
 
-from hodiff.core.tracing import Box, escaped_error, unbox
+from hodiff.core.tracing import Box, _live, escaped_error, is_live, unbox
 
 _PRIMITIVES: dict[str, "Primitive"] = {}
 
@@ -61,12 +61,14 @@ class Primitive:
         for a in args:
             if isinstance(a, Box):
                 tag = a._tag
-                if not tag.live:
-                    raise escaped_error(a)
                 if top is None or tag.level > top.level:
-                    top = tag
+                    top, top_box = tag, a
         if top is None:
             return self.fun(*args, **kwargs)
+        # Only the newest tag is checked here; older ones are checked when their level runs.
+        stack = _live.get()
+        if top.level >= len(stack) or stack[top.level] is not top:
+            raise escaped_error(top_box)
         return top.process(self, args, kwargs)
 
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
@@ -103,10 +105,19 @@ class NondiffPrimitive(Primitive):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         for a in args:
             if isinstance(a, Box):
-                if not a._tag.live:
-                    raise escaped_error(a)
+                for b in args:
+                    if isinstance(b, Box) and not _all_live(b):
+                        raise escaped_error(b)
                 return self.fun(*[unbox(x) for x in args], **kwargs)
         return self.fun(*args, **kwargs)
+
+
+def _all_live(x: Any) -> bool:
+    while isinstance(x, Box):
+        if not is_live(x._tag):
+            return False
+        x = x._primal
+    return True
 
 
 def lookup(name: str) -> Primitive:

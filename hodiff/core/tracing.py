@@ -12,8 +12,10 @@ import numpy as _np
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-# Depth of nested derivative calls in this thread (or asyncio task): the level of the next tag.
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("hodiff_depth", default=0)
+# The live derivative calls of this thread (or asyncio task), outermost first. A tag's level is
+# its position here; a box whose tag is not at its level in this stack has escaped its call
+# (or came from another thread), and using it is an error.
+_live: contextvars.ContextVar[tuple] = contextvars.ContextVar("hodiff_live", default=())
 
 
 class EscapedTracerError(RuntimeError):
@@ -23,15 +25,13 @@ class EscapedTracerError(RuntimeError):
 class Tag:
     """One derivative call. Compared by identity: two calls never share a tag.
 
-    `level` orders live tags (deeper calls have higher levels); `live` turns False when the
-    call returns, so a box that escaped it is caught when it is used again.
+    `level` orders live tags (deeper calls have higher levels).
     """
 
-    __slots__ = ("level", "live")
+    __slots__ = ("level",)
 
     def __init__(self) -> None:
-        self.level = _depth.get()
-        self.live = True
+        self.level = len(_live.get())
 
     def process(self, prim: Any, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -40,17 +40,25 @@ class Tag:
 @contextmanager
 def new_tag(tag: Tag) -> Iterator[Tag]:
     """Make `tag` the innermost derivative call of this thread while the block runs."""
-    token = _depth.set(tag.level + 1)
+    stack = _live.get()
+    if len(stack) != tag.level:
+        raise RuntimeError("a Tag must be entered in the thread and depth where it was made")
+    token = _live.set(stack + (tag,))
     try:
         yield tag
     finally:
-        _depth.reset(token)
-        tag.live = False
+        _live.reset(token)
+
+
+def is_live(tag: Tag) -> bool:
+    """Whether `tag`'s derivative call is running in this thread now."""
+    stack = _live.get()
+    return tag.level < len(stack) and stack[tag.level] is tag
 
 
 def current_depth() -> int:
     """How many derivative calls are live in this thread (0 outside all of them)."""
-    return _depth.get()
+    return len(_live.get())
 
 
 class Box:
@@ -74,11 +82,12 @@ def unbox(x: Any) -> Any:
 
 def escaped_error(box: Box) -> EscapedTracerError:
     return EscapedTracerError(
-        f"A traced value ({type(box).__name__} of shape {getattr(unbox(box), 'shape', ())}) "
-        "is being used after the derivative call that traced it has returned. This happens "
-        "when a value computed inside grad/jvp/vjp/... is stored outside it (a global, a "
-        "closure's list, an attribute) and read later. Return the value from the function "
-        "instead, or take its plain value first with hodiff.stop_gradient / float()."
+        f"A traced value ({type(box).__name__} of shape {_np.shape(unbox(box))}) is being used "
+        "outside the derivative call that traced it: that call has returned, or it runs in "
+        "another thread. This happens when a value computed inside grad/jvp/vjp/... is stored "
+        "outside it (a global, a closure's list, an attribute) and read later. Return the "
+        "value from the function instead, or take its plain value first with "
+        "hodiff.stop_gradient / float()."
     )
 
 

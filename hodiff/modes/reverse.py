@@ -115,11 +115,24 @@ def _transpose(linear: Any, zero: Any, ct: Any) -> Any:
     return backward(tag.tape, [(index, ct)], [leaf._index], True)[0]
 
 
+def _derived(prim: Primitive, argnum: int, have: str, want: str, run: Any) -> Any:
+    try:
+        return run()
+    except TypeError as e:
+        raise TypeError(
+            f"{prim.__name__} has no {want} rule for argument {argnum}, and hodiff could not "
+            f"derive one from its {have} rule, which failed when traced ({e}). Either give it "
+            f"a {want} rule with hodiff.extend.{'defjvp' if want == 'forward' else 'defvjp'}, "
+            f"or write its {have} rule with hodiff.numpy's functions so it can be traced."
+        ) from e
+
+
 def jvp_from_vjp(prim: Primitive, argnum: int) -> Any:
     """A forward rule for `argnum` derived from `prim`'s reverse rule."""
     def rule(t: Any, ans: Any, *args: Any, **kwargs: Any) -> Any:
         pullback = prim.vjps[argnum](ans, *args, **kwargs)
-        return _transpose(pullback, _np.zeros_like(unbox(ans)), t)
+        return _derived(prim, argnum, "reverse", "forward",
+                        lambda: _transpose(pullback, _np.zeros_like(unbox(ans)), t))
     return rule
 
 
@@ -128,5 +141,7 @@ def vjp_from_jvp(prim: Primitive, argnum: int) -> Any:
     def make(ans: Any, *args: Any, **kwargs: Any) -> Any:
         push = prim.jvps[argnum]
         zero = _np.zeros_like(unbox(args[argnum]))
-        return lambda ct: _transpose(lambda t: push(t, ans, *args, **kwargs), zero, ct)
+        return lambda ct: _derived(
+            prim, argnum, "forward", "reverse",
+            lambda: _transpose(lambda t: push(t, ans, *args, **kwargs), zero, ct))
     return make

@@ -300,4 +300,19 @@ result_type = nondiff(_np.result_type)
 zeros_like = nondiff(_np.zeros_like)
 ones_like = nondiff(_np.ones_like)
 empty_like = nondiff(_np.empty_like)
-full_like = nondiff(_np.full_like)
+
+
+def full(shape, fill_value, dtype=None, **kwargs):
+    """numpy.full; differentiable in a traced `fill_value`."""
+    if isinstance(fill_value, Box):
+        out = broadcast_to(fill_value, (shape,) if _np.ndim(shape) == 0 else tuple(shape))
+        return out if dtype is None else lookup("astype")(out, dtype)
+    return _np.full(shape, fill_value, dtype=dtype, **kwargs)
+
+
+def full_like(a, fill_value, dtype=None, **kwargs):
+    """numpy.full_like; differentiable in a traced `fill_value`."""
+    if isinstance(fill_value, Box):
+        out = broadcast_to(fill_value, shape_of(a))
+        return lookup("astype")(out, dtype or _np.result_type(unbox(a)))
+    return _np.full_like(unbox(a), fill_value, dtype=dtype, **kwargs)
