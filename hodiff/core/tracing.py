@@ -36,6 +36,29 @@ class Tag:
     def process(self, prim: Any, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
         raise NotImplementedError
 
+    def apply(self, prim: Any, args: tuple, kwargs: dict) -> tuple[Any, list, list]:
+        """Open this tag's boxes among `args` and apply `prim` one level down.
+
+        Returns (ans, primals, mine): the result, the arguments with this tag's boxes opened,
+        and this tag's boxes as (position, box) pairs.
+        """
+        primals = list(args)
+        mine = []
+        deeper = False  # does any argument still carry a box once ours are opened?
+        i = 0
+        for a in args:
+            if isinstance(a, Box):
+                if a._tag is self:
+                    p = primals[i] = a._primal
+                    mine.append((i, a))
+                    if isinstance(p, Box):
+                        deeper = True
+                else:
+                    deeper = True
+            i += 1
+        ans = prim(*primals, **kwargs) if deeper else prim.fun(*primals, **kwargs)
+        return ans, primals, mine
+
 
 @contextmanager
 def new_tag(tag: Tag) -> Iterator[Tag]:

@@ -33,25 +33,12 @@ class ForwardTag(Tag):
         self.batch = batch
 
     def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
-        primals = list(args)
-        tangents = []
-        deeper = False  # does any argument still carry a box once ours are opened?
-        i = 0
-        for a in args:
-            if isinstance(a, Box):
-                if a._tag is self:
-                    p = primals[i] = a._primal
-                    tangents.append((i, a._tangent))
-                    if isinstance(p, Box):
-                        deeper = True
-                else:
-                    deeper = True
-            i += 1
-        ans = prim(*primals, **kwargs) if deeper else prim.fun(*primals, **kwargs)
+        ans, primals, mine = self.apply(prim, args, kwargs)
         rules = prim.jvps
         mapped = self.batch is not None and not prim.batch_jvp
         t_out = None
-        for i, t in tangents:
+        for i, box in mine:
+            t = box._tangent
             rule = rules.get(i)
             if rule is None:
                 if prim.vjps.get(i) is None:

@@ -34,30 +34,16 @@ class ReverseTag(Tag):
         self.tape: list = []
 
     def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
-        primals = list(args)
-        parents = []
-        deeper = False  # does any argument still carry a box once ours are opened?
-        i = 0
-        for a in args:
-            if isinstance(a, Box):
-                if a._tag is self:
-                    p = primals[i] = a._primal
-                    parents.append((i, a._index))
-                    if isinstance(p, Box):
-                        deeper = True
-                else:
-                    deeper = True
-            i += 1
-        ans = prim(*primals, **kwargs) if deeper else prim.fun(*primals, **kwargs)
+        ans, primals, mine = self.apply(prim, args, kwargs)
         makers = prim.vjps
         entry: tuple = ()
-        for i, index in parents:
+        for i, box in mine:
             maker = makers.get(i)
             if maker is None:
                 if prim.jvps.get(i) is None:
                     raise prim.missing_rule(i, "reverse")
                 maker = vjp_from_jvp(prim, i)
-            entry += (index, maker(ans, *primals, **kwargs))
+            entry += (box._index, maker(ans, *primals, **kwargs))
         tape = self.tape
         tape.append(entry)
         return TapeBox(self, ans, len(tape) - 1)
