@@ -38,6 +38,6 @@ print("distance:", onp.linalg.norm(z - z_star))
 
 # Stepping along the gradient itself, not its conjugate, is not a descent direction here.
 z = onp.zeros(3, dtype=complex)
-for i in range(60):
+for _ in range(60):
     z = z - step * grad(loss)(z)
 print(f"without the conjugate, loss after 60 steps: {loss(z):.3g}")

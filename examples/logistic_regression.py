@@ -40,7 +40,7 @@ print("Gradient check passed.")
 
 # Optimize weights using gradient descent.
 print("Initial loss:", training_loss(weights))
-for i in range(100):
+for _ in range(100):
     weights -= training_gradient_fun(weights) * 0.01
 print("Trained loss:", training_loss(weights))
 print("Trained weights:", weights)

@@ -57,8 +57,9 @@ def _fit(ct: Any, leaf: Any) -> Any:
         if ct_dt.kind == "c" and dt.kind != "c":
             ct = hnp.real(ct)
         ct = hnp.astype(ct, dt)
-    if not isinstance(ct, Box) and _np.ndim(raw_leaf) == 0 and not isinstance(raw_leaf, _np.ndarray):
-        ct = dt.type(ct)
+    scalar_leaf = not isinstance(raw_leaf, _np.ndarray) and _np.ndim(raw_leaf) == 0
+    if scalar_leaf and not isinstance(ct, Box):
+        ct = dt.type(ct)  # a scalar input gets a numpy scalar back, not a 0-d array
     return ct
 
 
@@ -103,10 +104,11 @@ def _vjp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
 
 def _ones_for_grad(ans: Any, who: str) -> Any:
     raw = unbox(ans)
-    if isinstance(raw, (list, tuple, dict)) or _np.ndim(raw) != 0:
+    container = isinstance(raw, (list, tuple, dict))
+    if container or _np.ndim(raw) != 0:
+        got = f"a {type(raw).__name__}" if container else f"shape {_np.shape(raw)}"
         raise TypeError(
-            f"{who} needs a function with a scalar output, but this one returned "
-            f"{'a ' + type(raw).__name__ if isinstance(raw, (list, tuple, dict)) else 'shape ' + str(_np.shape(raw))}. "
+            f"{who} needs a function with a scalar output, but this one returned {got}. "
             f"For a vector output use jacobian / jacrev / jacfwd, elementwise_grad (if it is "
             f"elementwise), or vjp with a cotangent; or reduce it first, e.g. np.sum(f(x)).")
     return _np.ones((), dtype=_np.result_type(raw))[()]
@@ -162,7 +164,7 @@ def _require_complex(x: Any, who: str) -> None:
 
 
 def holomorphic_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """f'(z) for a holomorphic scalar function of complex input(s): `grad(fun, holomorphic=True)`."""
+    """f'(z) for a holomorphic scalar function of complex inputs (grad with holomorphic=True)."""
     return grad(fun, argnum, holomorphic=True)
 
 
