@@ -222,14 +222,19 @@ def moveaxis(a, source, destination):
     return transpose(a, tuple(order))
 
 
+def _shape_probe(a):
+    # A stand-in with a's shape and no memory of its own, to let numpy do the shape arithmetic.
+    return _np.broadcast_to(False, shape_of(a))
+
+
 def expand_dims(a, axis):
     """numpy.expand_dims."""
-    return reshape(a, _np.expand_dims(_np.empty(shape_of(a), dtype=bool), axis).shape)
+    return reshape(a, _np.expand_dims(_shape_probe(a), axis).shape)
 
 
 def squeeze(a, axis=None):
     """numpy.squeeze."""
-    return reshape(a, _np.squeeze(_np.empty(shape_of(a), dtype=bool), axis).shape)
+    return reshape(a, _np.squeeze(_shape_probe(a), axis).shape)
 
 
 def atleast_1d(a):
