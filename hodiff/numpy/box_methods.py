@@ -45,6 +45,10 @@ def _binary(f):
     return lambda self, other: f(self, other)
 
 
+def _unary(f):
+    return lambda self: f(self)
+
+
 def _item(self, *args):
     # Stays traced (a 0-d value), unlike float(x), so derivatives flow through .item().
     return S.getitem(self, args) if args else S.reshape(self, ())
@@ -129,9 +133,11 @@ _METHODS = {
     "__mod__": _binary(E.mod), "__rmod__": _swap(E.mod),
     "__floordiv__": _binary(E.floor_divide), "__rfloordiv__": _swap(E.floor_divide),
     "__matmul__": _binary(L.matmul), "__rmatmul__": _swap(L.matmul),
-    "__neg__": E.negative, "__pos__": E.positive, "__abs__": E.absolute,
-    "__lt__": E.less, "__le__": E.less_equal, "__gt__": E.greater, "__ge__": E.greater_equal,
-    "__eq__": E.equal, "__ne__": E.not_equal,
+    "__neg__": _unary(E.negative), "__pos__": _unary(E.positive),
+    "__abs__": _unary(E.absolute),
+    "__lt__": _binary(E.less), "__le__": _binary(E.less_equal), "__gt__": _binary(E.greater),
+    "__ge__": _binary(E.greater_equal), "__eq__": _binary(E.equal),
+    "__ne__": _binary(E.not_equal),
     "__getitem__": S.getitem, "__len__": _len, "__iter__": _iter,
     "__bool__": _plain_conversion(bool), "__float__": _plain_conversion(float),
     "__int__": _plain_conversion(int), "__index__": _plain_conversion(int),

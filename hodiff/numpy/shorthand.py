@@ -100,6 +100,8 @@ def _elementwise_vjp(argnum: int, partial: Any) -> Callable:
             return lambda ct: unbroadcast(ct, xs, to_real)
         if partial == -1:
             neg = lookup("negative")
+            if xs == shape_of(ans) and not to_real:
+                return neg
             return lambda ct: unbroadcast(neg(ct), xs, to_real)
         # The partial is computed now so the tape keeps it alone, not the inputs.
         d = partial(ans, *args, **kw)
