@@ -22,14 +22,55 @@ DictBox = Box
 
 def isinstance(obj: Any, types: Any) -> bool:  # noqa: A001
     """`builtins.isinstance` that looks at a traced value's plain value, so
-    ``isinstance(x, np.ndarray)`` is True for a traced array."""
+    ``isinstance(x, np.ndarray)`` is True for a traced array.
+
+    Parameters
+    ----------
+    obj : object
+        Any value, traced or not.
+    types : type or tuple of types
+        As for `builtins.isinstance`.
+
+    Returns
+    -------
+    bool
+
+    Example
+    -------
+    >>> import numpy as onp
+    >>> import hodiff.numpy as np
+    >>> from hodiff import grad
+    >>> from hodiff.builtins import isinstance
+    >>> f = lambda x: np.sum(x) if isinstance(x, onp.ndarray) else 0.0
+    >>> grad(f)(np.ones(2)).tolist()
+    [1.0, 1.0]
+    """
     if _builtins.isinstance(obj, Box):
         obj = unbox(obj)
     return _builtins.isinstance(obj, types)
 
 
 def type(obj: Any) -> Any:  # noqa: A001
-    """The type of the plain value under a traced one."""
+    """The type of the plain value under a traced one.
+
+    Parameters
+    ----------
+    obj : object
+        Any value, traced or not.
+
+    Returns
+    -------
+    type
+
+    Example
+    -------
+    >>> from hodiff import grad
+    >>> from hodiff.builtins import type
+    >>> def f(x):
+    ...     return x * x if type(x) is float else 0.0
+    >>> float(grad(f)(3.0))
+    6.0
+    """
     return _builtins.type(unbox(obj))
 
 

@@ -20,26 +20,85 @@ __all__ = ["Box", "Primitive", "custom_jvp", "custom_vjp", "def_linear", "defjvp
 def primitive(fun: Callable) -> Primitive:
     """Make `fun` a primitive: hodiff won't trace inside it; give it rules with defvjp/defjvp.
 
+    Parameters
+    ----------
+    fun : callable
+        Called on plain values (never traced ones) whenever the primitive is called.
+
+    Returns
+    -------
+    Primitive
+        Callable like `fun`. Differentiating it before it has a rule raises TypeError.
+
     Example
     -------
+    >>> from hodiff import grad
     >>> from hodiff.extend import primitive, defvjp
     >>> @primitive
     ... def cube(x):
     ...     return x ** 3
     >>> defvjp(cube, lambda ans, x: lambda g: 3 * g * x ** 2)
+    >>> float(grad(cube)(2.0))
+    12.0
     """
     prim = Primitive(fun, register=False)
     return prim
 
 
 def notrace_primitive(fun: Callable) -> Primitive:
-    """A primitive that sees plain values and returns untraced ones (no derivative)."""
+    """A primitive that sees plain values and returns untraced ones (no derivative).
+
+    Parameters
+    ----------
+    fun : callable
+        Called with every traced argument replaced by its plain value.
+
+    Returns
+    -------
+    Primitive
+        Callable like `fun`; its output is a constant to every derivative.
+
+    Example
+    -------
+    >>> import numpy as onp
+    >>> import hodiff.numpy as np
+    >>> from hodiff import grad
+    >>> from hodiff.extend import notrace_primitive
+    >>> size_of = notrace_primitive(lambda x: onp.size(x))
+    >>> grad(lambda x: np.sum(x) * size_of(x))(np.ones(3)).tolist()
+    [3.0, 3.0, 3.0]
+    """
     return NondiffPrimitive(fun, register=False)
 
 
 def defvjp(prim: Primitive, *makers: Any, argnums: Any = None) -> None:
     """Reverse rules: ``maker(ans, *args, **kwargs) -> (g -> cotangent of that argument)``, one
-    per positional argument (None for an argument with no derivative)."""
+    per positional argument (None for an argument with no derivative).
+
+    Forward mode is derived from these rules by transposition, so they are enough for both.
+
+    Parameters
+    ----------
+    prim : Primitive
+        Made with `primitive`.
+    *makers : callable or None
+        One per positional argument, in order (or in the order of `argnums`).
+    argnums : sequence of int, optional
+        The arguments the makers belong to.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import grad
+    >>> from hodiff.extend import primitive, defvjp
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> defvjp(mul, lambda ans, x, y: lambda g: g * y, lambda ans, x, y: lambda g: g * x)
+    >>> [float(d) for d in grad(mul, argnum=(0, 1))(2.0, 5.0)]
+    [5.0, 2.0]
+    """
     for argnum, maker in zip(argnums if argnums is not None else range(len(makers)), makers):
         if maker is not None:
             prim.vjps[argnum] = maker
@@ -47,7 +106,32 @@ def defvjp(prim: Primitive, *makers: Any, argnums: Any = None) -> None:
 
 def defjvp(prim: Primitive, *rules: Any, argnums: Any = None) -> None:
     """Forward rules: ``rule(g, ans, *args, **kwargs) -> tangent of ans`` given the tangent g of
-    that argument; the string 'same' means the function is linear in that argument."""
+    that argument; the string 'same' means the function is linear in that argument.
+
+    Reverse mode is derived from these rules by transposition, so they are enough for both.
+
+    Parameters
+    ----------
+    prim : Primitive
+        Made with `primitive`.
+    *rules : callable, 'same' or None
+        One per positional argument, in order (or in the order of `argnums`).
+    argnums : sequence of int, optional
+        The arguments the rules belong to.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import deriv, grad
+    >>> from hodiff.extend import primitive, defjvp
+    >>> square = primitive(lambda x: x * x)
+    >>> defjvp(square, lambda g, ans, x: 2 * x * g)
+    >>> float(deriv(square)(3.0)), float(grad(square)(3.0))
+    (6.0, 6.0)
+    """
     for argnum, rule in zip(argnums if argnums is not None else range(len(rules)), rules):
         if rule == "same":
             rule = _linear_jvp(prim, argnum)
@@ -64,20 +148,82 @@ def _linear_jvp(prim: Primitive, argnum: int) -> Callable:
 
 
 def defvjp_argnum(prim: Primitive, maker: Callable) -> None:
-    """One reverse rule for every argument: ``maker(argnum, ans, args, kwargs) -> vjp``."""
+    """One reverse rule for every argument: ``maker(argnum, ans, args, kwargs) -> vjp``.
+
+    Parameters
+    ----------
+    prim : Primitive
+        Made with `primitive`.
+    maker : callable
+        ``maker(argnum, ans, args, kwargs)`` returns ``g -> cotangent of args[argnum]``.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import grad
+    >>> from hodiff.extend import primitive, defvjp_argnum
+    >>> add3 = primitive(lambda x, y, z: x + y + z)
+    >>> defvjp_argnum(add3, lambda i, ans, args, kwargs: lambda g: g)
+    >>> [float(d) for d in grad(add3, argnum=(0, 2))(1.0, 2.0, 3.0)]
+    [1.0, 1.0]
+    """
     prim.vjps = RulesForEveryArg(
         lambda i: lambda ans, *args, **kwargs: maker(i, ans, args, kwargs))
 
 
 def defjvp_argnum(prim: Primitive, rule: Callable) -> None:
-    """One forward rule for every argument: ``rule(argnum, g, ans, args, kwargs) -> tangent``."""
+    """One forward rule for every argument: ``rule(argnum, g, ans, args, kwargs) -> tangent``.
+
+    Parameters
+    ----------
+    prim : Primitive
+        Made with `primitive`.
+    rule : callable
+        ``rule(argnum, g, ans, args, kwargs)`` returns the tangent of the output for tangent
+        `g` of ``args[argnum]``.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import jvp
+    >>> from hodiff.extend import primitive, defjvp_argnum
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> defjvp_argnum(mul, lambda i, g, ans, args, kwargs: g * args[1 - i])
+    >>> float(jvp(mul, (2.0, 5.0), (1.0, 1.0))[1])
+    7.0
+    """
     prim.jvps = RulesForEveryArg(
         lambda i: lambda g, ans, *args, **kwargs: rule(i, g, ans, args, kwargs))
 
 
 def def_linear(prim: Primitive) -> None:
     """Declare `prim` linear in each argument: its forward rule is itself. (Its reverse rule
-    must still be given with defvjp.)"""
+    must still be given with defvjp.)
+
+    Parameters
+    ----------
+    prim : Primitive
+        Made with `primitive`; linear in each positional argument separately.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import deriv
+    >>> from hodiff.extend import primitive, def_linear
+    >>> triple = primitive(lambda x: 3.0 * x)
+    >>> def_linear(triple)
+    >>> float(deriv(triple)(5.0))
+    3.0
+    """
     prim.jvps = RulesForEveryArg(lambda i: _linear_jvp(prim, i))
 
 
@@ -86,11 +232,45 @@ def _stop(x: Any) -> Any:
 
 
 stop_gradient = NondiffPrimitive(_stop, name="stop_gradient")
-stop_gradient.__doc__ = "The value of `x` as a constant: no derivative flows through it."
+stop_gradient.__doc__ = """The value of `x` as a constant: no derivative flows through it.
+
+    Parameters
+    ----------
+    x : array, scalar or traced value
+
+    Returns
+    -------
+    object
+        The plain value of `x`, never traced.
+
+    Example
+    -------
+    >>> from hodiff import grad, stop_gradient
+    >>> float(grad(lambda x: x * stop_gradient(x))(3.0))
+    3.0
+    """
 
 
 def vspace(x: Any) -> Any:
-    """The plain value's shape/dtype description (autograd compatibility: .shape, .dtype)."""
+    """The plain value's shape/dtype description (autograd compatibility: .shape, .dtype).
+
+    Parameters
+    ----------
+    x : array, scalar or traced value
+
+    Returns
+    -------
+    numpy.ndarray
+        Zeros with the shape and dtype of `x`'s plain value.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff.extend import vspace
+    >>> vs = vspace(np.ones((2, 3)))
+    >>> vs.shape, str(vs.dtype)
+    ((2, 3), 'float64')
+    """
     import numpy as _np
 
     raw = unbox(x)
@@ -100,12 +280,27 @@ def vspace(x: Any) -> Any:
 class custom_jvp:
     """JAX-style: a function with a hand-written forward rule.
 
-    >>> @custom_jvp
-    ... def f(x): ...
-    >>> @f.defjvp
-    ... def f_jvp(primals, tangents): return f(*primals), tangent_out
+    Reverse mode follows by differentiating the forward rule in reverse (rules are traced).
 
-    Reverse mode follows by differentiating the forward rule in reverse (rules are traced)."""
+    Parameters
+    ----------
+    fun : callable
+        A function of positional arguments; its body is not traced.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import custom_jvp, deriv, grad
+    >>> @custom_jvp
+    ... def softplus(x):
+    ...     return np.log1p(np.exp(x))
+    >>> @softplus.defjvp
+    ... def softplus_jvp(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return softplus(x), t / (1 + np.exp(-x))
+    >>> float(grad(softplus)(0.0)), float(deriv(softplus)(0.0))
+    (0.5, 0.5)
+    """
 
     def __init__(self, fun: Callable) -> None:
         self.fun = fun
@@ -113,6 +308,19 @@ class custom_jvp:
         wraps(fun)(self)
 
     def defjvp(self, jvp_fun: Callable) -> Callable:
+        """Set the forward rule ``jvp_fun(primals, tangents) -> (out, tangent_out)``.
+
+        Parameters
+        ----------
+        jvp_fun : callable
+            Takes tuples of primals and tangents (one each per argument); must be linear in
+            the tangents and written with hodiff's numpy.
+
+        Returns
+        -------
+        callable
+            `jvp_fun` itself, so this works as a decorator.
+        """
         def rule(i: int) -> Callable:
             def jvp_i(t: Any, ans: Any, *args: Any) -> Any:
                 import numpy as _np
@@ -145,7 +353,24 @@ class custom_vjp:
 
     ``f.defvjp(fwd, bwd)`` with ``fwd(*args) -> (out, residuals)`` and
     ``bwd(residuals, ct) -> tuple of cotangents, one per argument``. Forward mode is derived
-    from it by transposition (see hodiff.modes.reverse.jvp_from_vjp)."""
+    from it by transposition (see hodiff.modes.reverse.jvp_from_vjp).
+
+    Parameters
+    ----------
+    fun : callable
+        A function of positional arguments; its body is not traced.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import custom_vjp, grad
+    >>> @custom_vjp
+    ... def clip_gradient(x):
+    ...     return x
+    >>> clip_gradient.defvjp(lambda x: (x, None), lambda res, ct: (np.clip(ct, -1.0, 1.0),))
+    >>> grad(lambda x: np.sum(clip_gradient(5.0 * x)))(np.ones(2)).tolist()
+    [5.0, 5.0]
+    """
 
     def __init__(self, fun: Callable) -> None:
         self.fun = fun
@@ -153,6 +378,20 @@ class custom_vjp:
         wraps(fun)(self)
 
     def defvjp(self, fwd: Callable, bwd: Callable) -> None:
+        """Set the reverse rule from ``fwd(*args) -> (out, residuals)`` and
+        ``bwd(residuals, ct) -> tuple of cotangents, one per argument``.
+
+        Parameters
+        ----------
+        fwd : callable
+            Computes the output and what the backward step needs.
+        bwd : callable
+            Maps the residuals and the output's cotangent to the arguments' cotangents.
+
+        Returns
+        -------
+        None
+        """
         def make(i: int) -> Callable:
             def maker(ans: Any, *args: Any) -> Callable:
                 _, res = fwd(*args)

@@ -136,7 +136,8 @@ def grad(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False) -> Callab
     Raises
     ------
     TypeError
-        If `fun` returns a non-scalar, or the inputs are not floating-point/complex.
+        If `fun` returns a non-scalar, or the inputs are not floating-point/complex (or, with
+        ``holomorphic=True``, not complex).
 
     Example
     -------
@@ -144,6 +145,8 @@ def grad(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False) -> Callab
     >>> from hodiff import grad
     >>> float(grad(np.sin)(0.0))
     1.0
+    >>> [float(g) for g in grad(lambda x, y: x * y, argnum=(0, 1))(2.0, 3.0)]
+    [3.0, 2.0]
     """
     argnums, single = _argnums(argnum)
 
@@ -164,12 +167,62 @@ def _require_complex(x: Any, who: str) -> None:
 
 
 def holomorphic_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """f'(z) for a holomorphic scalar function of complex inputs (grad with holomorphic=True)."""
+    """f'(z) for a holomorphic scalar function of complex inputs (grad with holomorphic=True).
+
+    Parameters
+    ----------
+    fun : callable
+        A holomorphic function with a complex scalar output.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns f'(z) (a tuple for a tuple argnum).
+
+    Raises
+    ------
+    TypeError
+        If the differentiated inputs are not complex, or `fun` returns a non-scalar.
+
+    Example
+    -------
+    >>> from hodiff import holomorphic_grad
+    >>> complex(holomorphic_grad(lambda z: z ** 2)(1.0 + 2.0j))
+    (2+4j)
+    """
     return grad(fun, argnum, holomorphic=True)
 
 
 def value_and_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """Like `grad`, but the returned function gives ``(fun(*args), gradient)``."""
+    """Like `grad`, but the returned function gives ``(fun(*args), gradient)`` from one pass.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns ``(value, gradient)``.
+
+    Raises
+    ------
+    TypeError
+        If `fun` returns a non-scalar, or the inputs are not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import value_and_grad
+    >>> value, g = value_and_grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
+    >>> float(value), g.tolist()
+    (5.0, [2.0, 4.0])
+    """
     argnums, single = _argnums(argnum)
 
     @wraps(fun)
@@ -181,7 +234,32 @@ def value_and_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
 
 
 def grad_and_aux(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """For ``fun`` returning ``(scalar, aux)``: a function giving ``(gradient, aux)``."""
+    """For ``fun`` returning ``(scalar, aux)``: a function giving ``(gradient, aux)``.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a pair: a scalar to differentiate and any auxiliary data.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns ``(gradient, aux)``, with `aux` as plain values.
+
+    Raises
+    ------
+    TypeError
+        If the scalar part is not a scalar, or the inputs are not floating-point/complex.
+
+    Example
+    -------
+    >>> from hodiff import grad_and_aux
+    >>> g, aux = grad_and_aux(lambda x: (x ** 2, x + 1.0))(3.0)
+    >>> float(g), float(aux)
+    (6.0, 4.0)
+    """
     argnums, single = _argnums(argnum)
 
     @wraps(fun)
@@ -207,7 +285,33 @@ def _strip(x: Any) -> Any:
 
 
 def elementwise_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """The sum of the Jacobian's rows (vjp with ones): the derivative of an elementwise function."""
+    """The sum of the Jacobian's rows (vjp with ones): the derivative of an elementwise function.
+
+    Parameters
+    ----------
+    fun : callable
+        Usually an elementwise function; for others the result is the column sums of the
+        Jacobian.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns an array shaped like the differentiated argument.
+
+    Raises
+    ------
+    TypeError
+        If the differentiated inputs are not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import elementwise_grad
+    >>> elementwise_grad(lambda x: x ** 2)(np.array([1.0, 2.0, 3.0])).tolist()
+    [2.0, 4.0, 6.0]
+    """
     argnums, single = _argnums(argnum)
 
     @wraps(fun)
@@ -219,7 +323,36 @@ def elementwise_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
 
 
 def make_vjp(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """autograd's make_vjp: ``make_vjp(f)(*args)`` gives ``(vjp_fn, f(*args))``."""
+    """autograd's make_vjp: ``make_vjp(f)(*args)`` gives ``(vjp_fn, f(*args))``.
+
+    Parameters
+    ----------
+    fun : callable
+        Any function of arrays (or nested containers of them).
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments, records one pass, and returns ``(vjp_fn, ans)``;
+        ``vjp_fn(ct)`` gives the cotangent of the differentiated argument(s).
+
+    Raises
+    ------
+    TypeError
+        If the differentiated inputs are not floating-point/complex.
+    ValueError
+        From `vjp_fn`, if `ct` is not structured like the output.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import make_vjp
+    >>> vjp_fn, ans = make_vjp(lambda x: x ** 3)(np.array([1.0, 2.0]))
+    >>> ans.tolist(), vjp_fn(np.array([1.0, 1.0])).tolist()
+    ([1.0, 8.0], [3.0, 12.0])
+    """
     argnums, single = _argnums(argnum)
 
     def at(*args: Any, **kwargs: Any) -> tuple[Callable, Any]:
@@ -230,8 +363,38 @@ def make_vjp(fun: Callable, argnum: ArgNum = 0) -> Callable:
 
 
 def vjp(fun: Callable, *primals: Any, has_aux: bool = False) -> tuple:
-    """JAX-style ``vjp(f, *primals)`` -> ``(out, vjp_fn)`` (plus ``aux`` with has_aux);
-    ``vjp_fn(ct)`` returns a tuple with one cotangent per primal."""
+    """JAX-style ``vjp(f, *primals)`` -> ``(out, vjp_fn)`` (plus ``aux`` with has_aux).
+
+    Parameters
+    ----------
+    fun : callable
+        A function of ``len(primals)`` positional arguments.
+    *primals
+        The point: floating-point or complex arrays, scalars, or nested containers of them.
+    has_aux : bool
+        If True, `fun` returns ``(out, aux)`` and `aux` is returned as plain values.
+
+    Returns
+    -------
+    tuple
+        ``(out, vjp_fn)`` or ``(out, vjp_fn, aux)``; ``vjp_fn(ct)`` returns a tuple with one
+        cotangent per primal.
+
+    Raises
+    ------
+    TypeError
+        If a primal is not floating-point/complex.
+    ValueError
+        From `vjp_fn`, if `ct` is not structured like `out`.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import vjp
+    >>> out, vjp_fn = vjp(lambda x, y: x * y, np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    >>> [c.tolist() for c in vjp_fn(np.array([1.0, 10.0]))]
+    [[3.0, 40.0], [1.0, 20.0]]
+    """
     aux_box: list = []
     f = _aux_catcher(fun, aux_box) if has_aux else fun
     argnums = tuple(range(len(primals)))
@@ -250,7 +413,36 @@ def _aux_catcher(fun: Callable, aux_box: list) -> Callable:
 
 
 def vector_jacobian_product(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """``vjp_fun(*args, v)``: the product of `v` (shaped like fun's output) with the Jacobian."""
+    """``vjp_fun(*args, v)``: the product of `v` (shaped like fun's output) with the Jacobian.
+
+    Parameters
+    ----------
+    fun : callable
+        Any function of arrays.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments followed by `v`; returns ``v @ J``, shaped like the
+        differentiated argument.
+
+    Raises
+    ------
+    TypeError
+        If the differentiated inputs are not floating-point/complex.
+    ValueError
+        If `v` is not structured like the output.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import vector_jacobian_product
+    >>> A = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> vector_jacobian_product(lambda x: A @ x)(np.zeros(2), np.array([1.0, 1.0])).tolist()
+    [4.0, 6.0]
+    """
     argnums, single = _argnums(argnum)
 
     def vector_dot_fun(*args: Any, **kwargs: Any) -> Any:
@@ -289,7 +481,38 @@ def _jvp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
 
 
 def jvp(fun: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = False) -> tuple:
-    """JAX-style forward mode: ``(fun(*primals), J @ tangents)`` (plus aux with has_aux)."""
+    """JAX-style forward mode: ``(fun(*primals), J @ tangents)`` (plus aux with has_aux).
+
+    Parameters
+    ----------
+    fun : callable
+        A function of ``len(primals)`` positional arguments.
+    primals : sequence
+        The point, one entry per argument (floating-point or complex).
+    tangents : sequence
+        One tangent per primal, structured like it.
+    has_aux : bool
+        If True, `fun` returns ``(out, aux)`` and `aux` is returned as plain values.
+
+    Returns
+    -------
+    tuple
+        ``(out, tangent_out)`` or ``(out, tangent_out, aux)``.
+
+    Raises
+    ------
+    TypeError
+        If a primal is not floating-point/complex.
+    ValueError
+        If the tangents are not structured like the primals.
+
+    Example
+    -------
+    >>> from hodiff import jvp
+    >>> out, t = jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))
+    >>> float(out), float(t)
+    (6.0, 3.0)
+    """
     aux_box: list = []
     f = _aux_catcher(fun, aux_box) if has_aux else fun
     primals, tangents = tuple(primals), tuple(tangents)
@@ -301,7 +524,36 @@ def jvp(fun: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = Fa
 
 
 def make_jvp(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """autograd's make_jvp: ``make_jvp(f)(*args)(v)`` gives ``(f(*args), J @ v)``."""
+    """autograd's make_jvp: ``make_jvp(f)(*args)(v)`` gives ``(f(*args), J @ v)``.
+
+    Parameters
+    ----------
+    fun : callable
+        Any function of arrays.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments and returns ``jvp_fn``; each ``jvp_fn(v)`` runs one
+        forward pass and returns ``(ans, J @ v)``.
+
+    Raises
+    ------
+    TypeError
+        From `jvp_fn`, if the differentiated inputs are not floating-point/complex.
+    ValueError
+        From `jvp_fn`, if `v` is not structured like the differentiated argument.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import make_jvp
+    >>> ans, t = make_jvp(lambda x: x ** 3)(np.array([1.0, 2.0]))(np.array([1.0, 0.0]))
+    >>> ans.tolist(), t.tolist()
+    ([1.0, 8.0], [3.0, 0.0])
+    """
     argnums, single = _argnums(argnum)
 
     def at(*args: Any, **kwargs: Any) -> Callable:
@@ -313,7 +565,31 @@ def make_jvp(fun: Callable, argnum: ArgNum = 0) -> Callable:
 
 
 def deriv(fun: Callable, argnum: int = 0) -> Callable:
-    """The derivative of a function of one scalar (or elementwise), by forward mode."""
+    """The derivative of a function of one scalar (or elementwise), by forward mode.
+
+    Parameters
+    ----------
+    fun : callable
+        A function of a scalar, or an elementwise function of an array.
+    argnum : int
+        Which positional argument to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns the tangent of the output for a tangent of ones.
+
+    Raises
+    ------
+    TypeError
+        If the differentiated input is not floating-point/complex.
+
+    Example
+    -------
+    >>> from hodiff import deriv
+    >>> float(deriv(lambda x: x ** 3)(2.0))
+    12.0
+    """
     def derivfun(*args: Any, **kwargs: Any) -> Any:
         x = args[argnum]
         ones = _np.ones_like(unbox(x))
@@ -325,6 +601,31 @@ def linearize(fun: Callable, *primals: Any) -> tuple[Any, Callable]:
     """``(fun(*primals), jvp_fn)`` where ``jvp_fn(*tangents)`` is the Jacobian applied to them.
 
     Each call of jvp_fn reruns `fun` in forward mode at the same point.
+
+    Parameters
+    ----------
+    fun : callable
+        A function of ``len(primals)`` positional arguments.
+    *primals
+        The point (floating-point or complex).
+
+    Returns
+    -------
+    tuple
+        ``(out, jvp_fn)``; ``jvp_fn(*tangents)`` takes one tangent per primal.
+
+    Raises
+    ------
+    TypeError
+        From `jvp_fn`, if a primal is not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import linearize
+    >>> out, jvp_fn = linearize(np.exp, 0.0)
+    >>> float(out), float(jvp_fn(2.0))
+    (1.0, 2.0)
     """
     out = fun(*primals)
     return out, lambda *tangents: jvp(fun, primals, tangents)[1]
@@ -384,6 +685,30 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
     The result has shape ``out.shape + in.shape`` (nested like output-of-input for containers).
     Cheapest for tall Jacobians (few inputs, many outputs). Complex values follow the
     convention, so the result equals `jacrev`'s: row j is the gradient of Re(f_j).
+
+    Parameters
+    ----------
+    fun : callable
+        Any function of arrays.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns the Jacobian.
+
+    Raises
+    ------
+    TypeError
+        If the differentiated inputs are not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import jacfwd
+    >>> jacfwd(lambda v: np.array([v[0] * v[1], v[1] ** 2]))(np.array([2.0, 3.0])).tolist()
+    [[3.0, 2.0], [0.0, 6.0]]
     """
     argnums, single = _argnums(argnum)
 
@@ -403,6 +728,30 @@ def jacrev(fun: Callable, argnum: ArgNum = 0) -> Callable:
     """The Jacobian by reverse mode: one backward pass per output element over one tape.
 
     The result has shape ``out.shape + in.shape``. Cheapest for wide Jacobians.
+
+    Parameters
+    ----------
+    fun : callable
+        Any function of arrays.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns the Jacobian.
+
+    Raises
+    ------
+    TypeError
+        If the differentiated inputs are not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import jacrev
+    >>> jacrev(np.cumsum)(np.zeros(3)).tolist()
+    [[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 1.0, 1.0]]
     """
     argnums, single = _argnums(argnum)
 
@@ -436,14 +785,65 @@ jacobian = jacrev
 
 
 def hessian(fun: Callable, argnum: ArgNum = 0) -> Callable:
-    """The Hessian, forward-over-reverse: `jacfwd` of `grad` (n directions in one pass)."""
+    """The Hessian, forward-over-reverse: `jacfwd` of `grad` (n directions in one pass).
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar.
+    argnum : int or tuple of int
+        Which positional argument(s) to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns the Hessian, shaped ``in.shape + in.shape``.
+
+    Raises
+    ------
+    TypeError
+        If `fun` returns a non-scalar, or the inputs are not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import hessian
+    >>> hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0])).tolist()
+    [[4.0, 2.0], [2.0, 0.0]]
+    """
     return jacfwd(grad(fun, argnum), argnum)
 
 
 def hvp(fun: Callable, primals: Any, tangents: Any) -> Any:
     """The Hessian-vector product H(x) @ v (forward-over-reverse): ``hvp(f, x, v)``.
 
-    `primals` and `tangents` are either single values or tuples of the arguments.
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar.
+    primals : array or tuple
+        The point: a single argument, or a tuple with one entry per argument.
+    tangents : array or tuple
+        The vector, structured like `primals`.
+
+    Returns
+    -------
+    array or tuple
+        H @ v, structured like `primals`; the Hessian is never formed.
+
+    Raises
+    ------
+    TypeError
+        If `fun` returns a non-scalar, or the inputs are not floating-point/complex.
+    ValueError
+        If `tangents` is not structured like `primals`.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import hvp
+    >>> hvp(lambda x: np.sum(x ** 3), np.array([1.0, 2.0]), np.array([1.0, 1.0])).tolist()
+    [6.0, 12.0]
     """
     if isinstance(primals, tuple) and isinstance(tangents, tuple):
         argnums = tuple(range(len(primals)))
@@ -452,7 +852,34 @@ def hvp(fun: Callable, primals: Any, tangents: Any) -> Any:
 
 
 def hessian_tensor_product(fun: Callable, argnum: int = 0) -> Callable:
-    """``hvp_fun(*args, v)``: the Hessian at args applied to `v` (forward-over-reverse)."""
+    """``hvp_fun(*args, v)``: the Hessian at args applied to `v` (forward-over-reverse).
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar.
+    argnum : int
+        Which positional argument to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments followed by `v`; returns ``H @ v``. This is the call signature
+        ``scipy.optimize.minimize`` expects for ``hessp``.
+
+    Raises
+    ------
+    TypeError
+        If `fun` returns a non-scalar, or the input is not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import hessian_vector_product
+    >>> hvp_fun = hessian_vector_product(lambda x: np.sum(x ** 3))
+    >>> hvp_fun(np.array([1.0, 2.0]), np.array([1.0, 0.0])).tolist()
+    [6.0, 0.0]
+    """
     def vector_dot_hessian(*args: Any, **kwargs: Any) -> Any:
         args, v = args[:-1], args[-1]
         return _jvp_trace(grad(fun, argnum), args, kwargs, (argnum,), True, v, None,
@@ -465,7 +892,33 @@ hessian_vector_product = hessian_tensor_product
 
 def make_hvp(fun: Callable, argnum: int = 0) -> Callable:
     """``make_hvp(f)(*args)`` gives ``(hvp_fn, grad f(*args))``; hvp_fn reuses one recorded
-    gradient computation (reverse-over-reverse), so many products at one point are cheap."""
+    gradient computation (reverse-over-reverse), so many products at one point are cheap.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar.
+    argnum : int
+        Which positional argument to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns ``(hvp_fn, gradient)`` with ``hvp_fn(v) = H @ v``.
+
+    Raises
+    ------
+    TypeError
+        If `fun` returns a non-scalar, or the input is not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import make_hvp
+    >>> hvp_fn, g = make_hvp(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+    >>> g.tolist(), hvp_fn(np.array([0.0, 1.0])).tolist()
+    ([3.0, 12.0], [0.0, 12.0])
+    """
     def at(*args: Any, **kwargs: Any) -> tuple[Callable, Any]:
         g, pullback = _vjp_trace(grad(fun, argnum), args, kwargs, (argnum,), True, "make_hvp")
         return pullback, g
@@ -475,7 +928,33 @@ def make_hvp(fun: Callable, argnum: int = 0) -> Callable:
 def make_ggnvp(f: Callable, g: Callable | None = None, f_argnum: int = 0) -> Callable:
     """Generalized Gauss-Newton products: ``make_ggnvp(f, g)(*args)(v) = J_f^T H_g J_f v``.
 
-    `g` defaults to half the sum of squares over the last axis.
+    Parameters
+    ----------
+    f : callable
+        The inner function, whose Jacobian J_f is used.
+    g : callable, optional
+        The outer function, whose Hessian H_g is used; defaults to half the sum of squares
+        over the last axis (then the product is ``J^T J v``).
+    f_argnum : int
+        Which positional argument of `f` to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `f`'s arguments; returns ``ggnvp`` with ``ggnvp(v) = J_f^T H_g J_f v``.
+
+    Raises
+    ------
+    TypeError
+        If the differentiated input is not floating-point/complex.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import make_ggnvp
+    >>> J = np.array([[1.0, 2.0], [0.0, 1.0]])
+    >>> make_ggnvp(lambda x: J @ x)(np.zeros(2))(np.array([1.0, 0.0])).tolist()
+    [1.0, 2.0]
     """
     if g is None:
         def g(y: Any) -> Any:
@@ -501,7 +980,35 @@ def _argnum_of(fun: Callable, name: str) -> int:
 
 
 def grad_named(fun: Callable, argname: str) -> Callable:
-    """The gradient with respect to the argument called `argname`."""
+    """The gradient with respect to the argument called `argname`.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar.
+    argname : str
+        The name of the parameter to differentiate; it may be passed by position or keyword.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns the gradient for `argname`.
+
+    Raises
+    ------
+    ValueError
+        If `fun` has no parameter called `argname`.
+    TypeError
+        If `fun` returns a non-scalar, or that argument is not floating-point/complex.
+
+    Example
+    -------
+    >>> from hodiff import grad_named
+    >>> def f(x, scale):
+    ...     return scale * x ** 2
+    >>> float(grad_named(f, "scale")(3.0, 2.0))
+    9.0
+    """
     argnum = _argnum_of(fun, argname)
 
     def gradfun(*args: Any, **kwargs: Any) -> Any:
@@ -513,12 +1020,60 @@ def grad_named(fun: Callable, argname: str) -> Callable:
 
 
 def multigrad(fun: Callable, argnums: Sequence[int] = (0,)) -> Callable:
-    """Gradients with respect to several arguments at once, as a tuple."""
+    """Gradients with respect to several arguments at once, as a tuple.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar.
+    argnums : sequence of int
+        The positional arguments to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns a tuple of gradients, one per entry of `argnums`.
+
+    Raises
+    ------
+    TypeError
+        If `fun` returns a non-scalar, or those arguments are not floating-point/complex.
+
+    Example
+    -------
+    >>> from hodiff import multigrad
+    >>> [float(g) for g in multigrad(lambda x, y: x * y ** 2, [0, 1])(3.0, 2.0)]
+    [4.0, 12.0]
+    """
     return grad(fun, tuple(argnums))
 
 
 def multigrad_dict(fun: Callable) -> Callable:
-    """Gradients with respect to every argument, as a dict keyed by argument name."""
+    """Gradients with respect to every argument, as a dict keyed by argument name.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar; every parameter (defaults included) is differentiated.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns ``{name: gradient}``.
+
+    Raises
+    ------
+    TypeError
+        If `fun` returns a non-scalar, or an argument is not floating-point/complex.
+
+    Example
+    -------
+    >>> from hodiff import multigrad_dict
+    >>> def f(x, scale=2.0):
+    ...     return scale * x ** 2
+    >>> {k: float(v) for k, v in multigrad_dict(f)(3.0).items()}
+    {'x': 12.0, 'scale': 9.0}
+    """
     sig = inspect.signature(fun)
 
     def gradfun(*args: Any, **kwargs: Any) -> dict:
@@ -538,7 +1093,26 @@ def multigrad_dict(fun: Callable) -> Callable:
 # -- checkpointing -----------------------------------------------------------------------------
 def checkpoint(fun: Callable) -> Callable:
     """Trade compute for memory: reverse mode keeps only `fun`'s inputs and reruns it on the
-    backward pass. Positional array arguments are differentiable."""
+    backward pass. Positional array arguments are differentiable.
+
+    Parameters
+    ----------
+    fun : callable
+        A function of positional arguments only.
+
+    Returns
+    -------
+    callable
+        The same function as a primitive: same values, same derivatives in both modes.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import checkpoint, grad
+    >>> block = checkpoint(lambda x: np.tanh(np.tanh(x)))
+    >>> np.round(grad(lambda x: np.sum(block(x)))(np.array([0.0, 1.0])), 4).tolist()
+    [1.0, 0.2469]
+    """
     def run(*args: Any) -> Any:
         return fun(*args)
 

@@ -49,14 +49,70 @@ def _close(a: Any, b: Any, rtol: float, atol: float, what: str) -> None:
 
 def check_jvp(f: Callable, x: Any, rng: _np.random.Generator, eps: float = EPS,
               rtol: float = RTOL, atol: float = ATOL) -> None:
-    """Forward mode against finite differences along a random direction."""
+    """Forward mode against finite differences along a random direction.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one argument `x` (any nesting of containers of arrays).
+    x : array, scalar or container
+        The point.
+    rng : numpy.random.Generator
+        Draws the direction.
+    eps, rtol, atol : float
+        Finite-difference step and tolerances.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        If the JVP differs from the finite difference.
+
+    Example
+    -------
+    >>> import numpy as onp
+    >>> import hodiff.numpy as np
+    >>> from hodiff.test_util import check_jvp
+    >>> check_jvp(np.tanh, np.array([0.3, -1.2]), onp.random.default_rng(0))
+    """
     v = vspace.random_like(x, rng)
     _close(jvp(f, (x,), (v,))[1], _numeric_jvp(f, x, v, eps), rtol, atol, "forward-mode JVP")
 
 
 def check_vjp(f: Callable, x: Any, rng: _np.random.Generator, eps: float = EPS,
               rtol: float = RTOL, atol: float = ATOL) -> None:
-    """Reverse mode: <vjp(u), v> against <u, finite-difference J v>."""
+    """Reverse mode: <vjp(u), v> against <u, finite-difference J v>.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one argument `x` (any nesting of containers of arrays).
+    x : array, scalar or container
+        The point.
+    rng : numpy.random.Generator
+        Draws the random cotangent `u` and direction `v`.
+    eps, rtol, atol : float
+        Finite-difference step and tolerances.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        If the two inner products differ.
+
+    Example
+    -------
+    >>> import numpy as onp
+    >>> import hodiff.numpy as np
+    >>> from hodiff.test_util import check_vjp
+    >>> check_vjp(np.tanh, np.array([0.3, -1.2]), onp.random.default_rng(0))
+    """
     y, pullback = vjp(f, x)
     u = vspace.random_like(y, rng)
     v = vspace.random_like(x, rng)
@@ -67,7 +123,37 @@ def check_vjp(f: Callable, x: Any, rng: _np.random.Generator, eps: float = EPS,
 
 def check_adjoint(f: Callable, x: Any, rng: _np.random.Generator, rtol: float = 1e-8,
                   atol: float = 1e-10) -> None:
-    """The forward and reverse rules are transposes: <u, J v> = <J^T u, v>."""
+    """The forward and reverse rules are transposes: <u, J v> = <J^T u, v>.
+
+    Exact up to rounding (no finite differences), hence the tight default tolerances.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one argument `x`.
+    x : array, scalar or container
+        The point.
+    rng : numpy.random.Generator
+        Draws `u` and `v`.
+    rtol, atol : float
+        Tolerances.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    AssertionError
+        If the two inner products differ.
+
+    Example
+    -------
+    >>> import numpy as onp
+    >>> import hodiff.numpy as np
+    >>> from hodiff.test_util import check_adjoint
+    >>> check_adjoint(np.cumsum, np.array([1.0, 2.0, 3.0]), onp.random.default_rng(0))
+    """
     v = vspace.random_like(x, rng)
     y, jv = jvp(f, (x,), (v,))
     u = vspace.random_like(y, rng)
@@ -98,19 +184,28 @@ def check_grads(fun: Callable, argnum: int = 0, modes: Sequence[str] = ("fwd", "
     Parameters
     ----------
     fun : callable
+        The function whose derivatives are checked.
     argnum : int
         The argument to check.
     modes : sequence of {'fwd', 'rev'}
+        The modes to check (and to recurse with).
     order : int
         1 checks first derivatives; 2 also checks every mode applied to every mode's
         derivative (forward-over-forward ... reverse-over-reverse); and so on.
     eps, rtol, atol : float
         Finite-difference step and tolerances.
+    seed : int
+        Seeds the random directions.
 
     Returns
     -------
     callable
         Call it with `fun`'s arguments; raises AssertionError on a mismatch.
+
+    Raises
+    ------
+    ValueError
+        If `modes` holds anything but 'fwd' and 'rev'.
 
     Example
     -------

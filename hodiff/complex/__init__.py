@@ -33,6 +33,23 @@ def wirtinger(fun: Callable, argnum: int = 0) -> Callable:
     second is 0 and the first is f'(z); for real f, 2 * df/dconj(z) is the steepest-ascent
     direction (the conjugate of `grad`'s result).
 
+    Parameters
+    ----------
+    fun : callable
+        A function of complex input (elementwise for an array input).
+    argnum : int
+        Which positional argument to differentiate.
+
+    Returns
+    -------
+    callable
+        Takes `fun`'s arguments; returns ``(df/dz, df/dconj(z))``.
+
+    Raises
+    ------
+    TypeError
+        If the differentiated input is not floating-point/complex.
+
     Example
     -------
     >>> import hodiff.numpy as np
@@ -47,5 +64,28 @@ def wirtinger(fun: Callable, argnum: int = 0) -> Callable:
 
 
 def is_holomorphic_at(fun: Callable, *args: Any, argnum: int = 0, atol: float = 1e-10) -> bool:
-    """Whether the Cauchy-Riemann equations hold for `fun` at `args` (df/dconj(z) == 0)."""
+    """Whether the Cauchy-Riemann equations hold for `fun` at `args` (df/dconj(z) == 0).
+
+    Parameters
+    ----------
+    fun : callable
+        A function of complex input (elementwise for an array input).
+    *args
+        The point.
+    argnum : int
+        Which positional argument to check.
+    atol : float
+        How close to 0 every element of df/dconj(z) must be.
+
+    Returns
+    -------
+    bool
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff.complex import is_holomorphic_at
+    >>> is_holomorphic_at(np.exp, 1.0 + 2.0j), is_holomorphic_at(np.conj, 1.0 + 2.0j)
+    (True, False)
+    """
     return bool(_np.all(_np.abs(wirtinger(fun, argnum)(*args)[1]) <= atol))

@@ -30,7 +30,35 @@ def _flat(step: Callable) -> Callable:
 
 @_flat
 def sgd(grad, x, callback=None, num_iters=200, step_size=0.1, mass=0.9):
-    """Gradient descent with momentum."""
+    """Gradient descent with momentum.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(params, i)`` gives the gradient at step `i`, structured like the params.
+    x0 : array or nested tuple/list/dict of arrays
+        The starting params.
+    callback : callable, optional
+        ``callback(params, i, g)`` runs at each step before the update.
+    num_iters : int
+        The number of steps.
+    step_size : float
+        The learning rate.
+    mass : float
+        The momentum: the fraction of the velocity kept each step.
+
+    Returns
+    -------
+    array or nested tuple/list/dict of arrays
+        The final params, structured like `x0`.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff.misc.optimizers import sgd
+    >>> sgd(lambda x, i: 2 * (x - 3.0), np.zeros(2), step_size=0.5).round(3).tolist()
+    [3.0, 3.0]
+    """
     velocity = _np.zeros(len(x))
     for i in range(num_iters):
         g = grad(x, i)
@@ -43,7 +71,38 @@ def sgd(grad, x, callback=None, num_iters=200, step_size=0.1, mass=0.9):
 
 @_flat
 def rmsprop(grad, x, callback=None, num_iters=100, step_size=0.1, gamma=0.9, eps=1e-8):
-    """Root-mean-square propagation."""
+    """Root-mean-square propagation.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(params, i)`` gives the gradient at step `i`, structured like the params.
+    x0 : array or nested tuple/list/dict of arrays
+        The starting params.
+    callback : callable, optional
+        ``callback(params, i, g)`` runs at each step before the update.
+    num_iters : int
+        The number of steps.
+    step_size : float
+        The learning rate.
+    gamma : float
+        The decay of the running average of squared gradients.
+    eps : float
+        Guards the division by that average's square root.
+
+    Returns
+    -------
+    array or nested tuple/list/dict of arrays
+        The final params, structured like `x0`.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff.misc.optimizers import rmsprop
+    >>> x = rmsprop(lambda x, i: 2 * (x - 3.0), np.zeros(2), num_iters=200, step_size=0.05)
+    >>> x.round(3).tolist()
+    [3.0, 3.0]
+    """
     avg_sq_grad = _np.ones(len(x))
     for i in range(num_iters):
         g = grad(x, i)
@@ -56,7 +115,39 @@ def rmsprop(grad, x, callback=None, num_iters=100, step_size=0.1, gamma=0.9, eps
 
 @_flat
 def adam(grad, x, callback=None, num_iters=100, step_size=0.001, b1=0.9, b2=0.999, eps=1e-8):
-    """Adam (Kingma and Ba, 2015), with bias-corrected moment estimates."""
+    """Adam (Kingma and Ba, 2015), with bias-corrected moment estimates.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(params, i)`` gives the gradient at step `i`, structured like the params.
+    x0 : array or nested tuple/list/dict of arrays
+        The starting params.
+    callback : callable, optional
+        ``callback(params, i, g)`` runs at each step before the update.
+    num_iters : int
+        The number of steps.
+    step_size : float
+        The learning rate.
+    b1, b2 : float
+        The decay rates of the first and second moment estimates.
+    eps : float
+        Guards the division by the second moment's square root.
+
+    Returns
+    -------
+    array or nested tuple/list/dict of arrays
+        The final params, structured like `x0`.
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff import grad
+    >>> from hodiff.misc.optimizers import adam
+    >>> g = grad(lambda p, i: np.sum((p["w"] - 3.0) ** 2))
+    >>> adam(g, {"w": np.zeros(2)}, num_iters=300, step_size=0.1)["w"].round(3).tolist()
+    [3.0, 3.0]
+    """
     m = _np.zeros(len(x))
     v = _np.zeros(len(x))
     for i in range(num_iters):
