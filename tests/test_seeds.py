@@ -103,7 +103,7 @@ def test_logistic_regression_training_loop_lowers_loss():
     initial = training_loss(weights)
     assert initial == pytest.approx(4 * math.log(2))
     losses = [initial]
-    for i in range(100):
+    for _ in range(100):
         weights -= training_gradient_fun(weights) * 0.01
         losses.append(training_loss(weights))
     trained = training_loss(weights)
@@ -112,7 +112,7 @@ def test_logistic_regression_training_loop_lowers_loss():
     assert all(b <= a + 1e-12 for a, b in itertools.pairwise(losses))
     # the same loop in plain numpy with the closed-form gradient lands on the same weights
     w = onp.zeros(3)
-    for i in range(100):
+    for _ in range(100):
         p = 1 / (1 + onp.exp(-INPUTS @ w))
         w -= INPUTS.T @ (p - TARGETS) * 0.01
     onp.testing.assert_allclose(weights, w, rtol=1e-10)

@@ -37,6 +37,16 @@ class Primitive:
     batch_jvp : bool
         True when the forward rules accept a tangent with an extra leading batch axis
         (vector mode). Otherwise the forward interpreter maps the rule over that axis.
+
+    Example
+    -------
+    >>> import numpy
+    >>> from hodiff import grad, deriv
+    >>> cube = Primitive(lambda x: x ** 3, name="cube_example", register=False)
+    >>> _ = cube.defrules(0, jvp=lambda t, ans, x: 3 * x ** 2 * t,
+    ...                  vjp=lambda ans, x: lambda ct: 3 * x ** 2 * ct)
+    >>> float(grad(cube)(2.0)), float(deriv(cube)(2.0))
+    (12.0, 12.0)
     """
 
     def __init__(self, fun: Callable, name: str | None = None, batch_jvp: bool = False,

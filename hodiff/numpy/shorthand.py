@@ -116,14 +116,25 @@ def _identity(ct: Any) -> Any:
     return ct
 
 
-def elementwise(fun: Callable, *partials: Any, name: str | None = None) -> Primitive:
+def elementwise(fun: Callable, *partials: Any, name: str | None = None,
+                register: bool = True) -> Primitive:
     """A broadcasting elementwise primitive from its partial derivatives.
 
     Each partial is ``partial(ans, *args, **kwargs)``: the complex derivative of the output with
     respect to that argument (so the function must be holomorphic where complex inputs are
     allowed), or the constants 1 / -1, or None for an argument that is not differentiable.
+
+    Example
+    -------
+    >>> import numpy
+    >>> import hodiff.numpy as np
+    >>> from hodiff import grad
+    >>> sinh2 = elementwise(lambda x: numpy.sinh(2 * x), lambda ans, x: 2 * np.cosh(2 * x),
+    ...                     name="sinh2", register=False)
+    >>> round(float(grad(sinh2)(0.0)), 12)
+    2.0
     """
-    prim = Primitive(fun, name=name, batch_jvp=True)
+    prim = Primitive(fun, name=name, batch_jvp=True, register=register)
     for argnum, partial in enumerate(partials):
         if partial is not None:
             prim.defrules(argnum, _elementwise_jvp(argnum, partial),
