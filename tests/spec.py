@@ -308,6 +308,18 @@ REDUCTIONS = [
 ]
 
 
+def _updated(x, v, idx):
+    out = onp.array(x)  # numpy's assignment keeps x's dtype: a real x takes Re(v)
+    out[idx] = onp.real(v) if out.dtype.kind != "c" else v
+    return out
+
+
+def _assigned(x, v, idx):
+    y = x * 1.0  # a traced copy, then numpy-style assignment into it
+    y[idx] = v if np.iscomplexobj(y) else np.real(v)
+    return y
+
+
 def _index_row(label: str, idx: Any, shape: tuple) -> Spec:
     return _spec("getitem", lambda x, idx: x[idx], cases((shape, {"idx": idx})), im=ANY,
                  label=label, ref=lambda x, idx: x[idx])
@@ -375,6 +387,14 @@ SHAPES = [
                 "dtype": onp.float64})), im=ANY),
     _spec("untake", np.diag, cases(((3,), {}), ((3,), {"k": 1}), ((2,), {"k": -2})), im=ANY,
           label="diag of a vector", ref=onp.diag),
+    _spec("index_update", lambda x, v, idx: np.index_update(x, idx, v), cases(
+        (((4, 3), (3,)), {"idx": 1}), (((4, 3), ()), {"idx": (slice(None), 0)}),
+        (((5,), (2,)), {"idx": onp.array([0, 3])}),
+        (((3, 4, 2), (4,)), {"idx": (onp.array([0, 1]), slice(None), onp.array([1, 0]))})),
+        im=ANY, ref=_updated),
+    _spec("index_update", _assigned, cases(
+        (((4, 3), (3,)), {"idx": 2}), (((4,), ()), {"idx": onp.array([True, False, True, False])})),
+        im=ANY, label="x[idx] = v", ref=_updated),
     _spec("concatenate", lambda *xs, **kw: np.concatenate(xs, **kw), cases(
         (((2, 3), (1, 3)), {}), (((2, 3), (2, 1), (2, 2)), {"axis": 1}),
         (((2,), (3,)), {"axis": -1}), (((2, 2), (3,)), {"axis": None})), im=ANY,

@@ -435,3 +435,43 @@ def test_bool_of_size_one_and_truthiness():
 
     onp.testing.assert_allclose(grad(f)(V), 2 * V)
     onp.testing.assert_allclose(grad(f)(-V), onp.ones_like(V))
+
+
+# -- in-place assignment on traced arrays ------------------------------------------------------
+def test_setitem_on_a_traced_array_is_differentiated():
+    def f(x):
+        y = x * 2.0
+        y[1] = x[0] ** 2
+        y[2:] = np.sin(x[:2])
+        return np.sum(y * y)
+
+    x = onp.array([0.3, -0.7, 1.1, 0.4])
+    # y = [2 x0, x0^2, sin x0, sin x1]: d/dx0 = 8 x0 + 4 x0^3 + sin(2 x0), d/dx1 = sin(2 x1)
+    expected = onp.array([8 * x[0] + 4 * x[0] ** 3 + onp.sin(2 * x[0]), onp.sin(2 * x[1]), 0, 0])
+    onp.testing.assert_allclose(grad(f)(x), expected, rtol=1e-12)
+    onp.testing.assert_allclose(jacfwd(f)(x), expected, rtol=1e-12)
+    check_grads(f)(x)
+
+
+def test_setitem_overwrites_the_derivative_of_what_it_replaces():
+    def f(x):
+        y = x + 0.0
+        y[onp.array([0, 2])] = 1.0
+        return np.sum(y ** 2)
+
+    x = onp.array([0.5, -1.5, 2.5])
+    onp.testing.assert_allclose(grad(f)(x), [0.0, 2 * x[1], 0.0])
+
+
+def test_setitem_with_a_value_from_a_nested_call_names_the_fix():
+    def outer(x):
+        y = x * 1.0
+
+        def inner(z):
+            y[0] = z  # y is traced by the outer call, z by the inner one
+            return np.sum(y)
+
+        return grad(inner)(1.0)
+
+    with pytest.raises(TypeError, match="index_update"):
+        grad(outer)(onp.array([1.0, 2.0]))

@@ -24,7 +24,7 @@ def _export(module):
             globals()[name] = getattr(module, name)
 
 
-_EXTRA = {"getitem", "untake", "einsum_prim"}
+_EXTRA = {"getitem", "untake", "einsum_prim", "index_update"}
 for _module in (_elementwise, _reductions, _shape, _linear):
     _export(_module)
 astype = _box_methods.astype

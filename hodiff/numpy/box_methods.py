@@ -54,6 +54,19 @@ def _item(self, *args):
     return S.getitem(self, args) if args else S.reshape(self, ())
 
 
+def _setitem(self, idx, value):
+    # numpy's in-place assignment, done functionally: the box now stands for the updated array.
+    # Other boxes that were views of this one (y = x[1:]) keep their old values.
+    new = S.index_update(self, S._raw_index(idx), value)
+    if type(new) is not type(self) or new._tag is not self._tag:
+        raise TypeError(
+            "x[idx] = v needs v traced by the same or an outer derivative call as x; here v "
+            "comes from a derivative call nested inside x's. Build a new array instead: "
+            "x = hodiff.numpy.index_update(x, idx, v).")
+    for slot in ("_primal",) + type(new).__slots__:
+        setattr(self, slot, getattr(new, slot))
+
+
 def _iter(self):
     for i in range(len(self)):
         yield S.getitem(self, i)
@@ -138,7 +151,7 @@ _METHODS = {
     "__lt__": _binary(E.less), "__le__": _binary(E.less_equal), "__gt__": _binary(E.greater),
     "__ge__": _binary(E.greater_equal), "__eq__": _binary(E.equal),
     "__ne__": _binary(E.not_equal),
-    "__getitem__": S.getitem, "__len__": _len, "__iter__": _iter,
+    "__getitem__": S.getitem, "__setitem__": _setitem, "__len__": _len, "__iter__": _iter,
     "__bool__": _plain_conversion(bool), "__float__": _plain_conversion(float),
     "__int__": _plain_conversion(int), "__index__": _plain_conversion(int),
     "__complex__": _plain_conversion(complex),

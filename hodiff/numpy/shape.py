@@ -12,6 +12,7 @@ import numpy as _np
 from hodiff.core import Box, Primitive, lookup, unbox
 from hodiff.core.registry import SUPPORT
 from hodiff.numpy.shorthand import (
+    is_complex,
     nondiff,
     RulesForEveryArg,
     is_batched,
@@ -121,6 +122,53 @@ def _untake_jvp(t, ans, ct, idx, shape, dtype):
 
 untake = Primitive(_untake, name="untake", batch_jvp=True)
 untake.defrules(0, _untake_jvp, lambda ans, ct, idx, shape, dtype: lambda c: getitem(c, idx))
+
+
+def _index_update(x, idx, v):
+    # Like numpy's x[idx] = v: x keeps its dtype (a complex v into a real x keeps its real part).
+    dt = _np.result_type(x)
+    out = _np.array(x, dtype=dt if dt.kind in "fc" else _np.result_type(x, v, 1.0), copy=True)
+    out[idx] = _np.real(v) if out.dtype.kind != "c" and _np.iscomplexobj(v) else v
+    return out
+
+
+def _kept(x, idx):
+    # 1 where x[idx] = v leaves x's value in place, 0 where it is overwritten.
+    mask = _np.ones(shape_of(x), dtype=bool)
+    mask[idx] = False
+    return mask
+
+
+def _scatter_jvp(t, ans, x, idx, v):
+    xs, dt = shape_of(x), _np.result_type(unbox(ans))
+    if not is_batched(t, v):
+        return index_update(_np.zeros(xs, dt), idx, t)
+    n, target = shape_of(t)[0], _np.zeros(xs)[idx].shape
+    if _np.zeros((n,) + xs)[_batched_index(idx)].shape != (n,) + target:
+        return map_batch(lambda tk: index_update(_np.zeros(xs, dt), idx, tk), t)
+    vs = shape_of(v)  # line v's axes up with the target's last ones, past the batch axis
+    t = reshape(t, (n,) + (1,) * (len(target) - len(vs)) + vs)
+    return index_update(_np.zeros((n,) + xs, dt), _batched_index(idx), t)
+
+
+def _scatter_vjp(ans, x, idx, v):
+    vs, to_real = shape_of(v), is_complex(ans) and not is_complex(v)
+    return lambda ct: unbroadcast(getitem(ct, idx), vs, to_real)
+
+
+def _kept_jvp(t, ans, x, idx, v):
+    return t * _kept(x, idx)
+
+
+def _kept_vjp(ans, x, idx, v):
+    mask, to_real = _kept(x, idx), is_complex(ans) and not is_complex(x)
+    return lambda ct: unbroadcast(ct * mask, shape_of(x), to_real)
+
+
+# x with x[idx] replaced by v, as a new array: what `traced[idx] = v` records.
+index_update = Primitive(_index_update, name="index_update", batch_jvp=True)
+index_update.defrules(0, _kept_jvp, _kept_vjp)
+index_update.defrules(2, _scatter_jvp, _scatter_vjp)
 
 
 # -- joining -----------------------------------------------------------------------------------
