@@ -56,47 +56,38 @@ def mean(a, axis=None, dtype=None, keepdims=False):
     return sum(a, axis=axis, dtype=dtype, keepdims=keepdims) / _count(shape_of(a), axis)
 
 
-def _prod_partial(ans, x, axis, keepdims):
+def _weighted_reduction(np_fun, name, weights):
+    """A reduction whose derivative is a weighted sum: d ans = sum(weights(ans, x) * dx)."""
+    prim = Primitive(np_fun, name=name, batch_jvp=True)
+    prim.defrules(
+        0,
+        lambda t, ans, x, axis=None, keepdims=False: sum(
+            t * weights(ans, x, axis, keepdims), axis=_batched_axis(axis, t, x),
+            keepdims=keepdims),
+        lambda ans, x, axis=None, keepdims=False: (
+            lambda w, xs: lambda ct: _restore(ct, xs, axis, keepdims) * w)(
+                weights(ans, x, axis, keepdims), shape_of(x)),
+    )
+    return prim
+
+
+def _prod_weights(ans, x, axis, keepdims):
     # d prod / d x_i = prod / x_i; correct away from zeros in x.
     if not keepdims:
         ans = _restore(ans, shape_of(x), axis, False)
     return ans / x
 
 
-prod = Primitive(_np.prod, batch_jvp=True)
-prod.defrules(
-    0,
-    lambda t, ans, x, axis=None, keepdims=False: sum(
-        t * _prod_partial(ans, x, axis, keepdims), axis=_batched_axis(axis, t, x),
-        keepdims=keepdims),
-    lambda ans, x, axis=None, keepdims=False: (
-        lambda d, xs: lambda ct: _restore(ct, xs, axis, keepdims) * d)(
-            _prod_partial(ans, x, axis, keepdims), shape_of(x)),
-)
-
-
-def _extreme(np_fun, name):
+def _extreme_weights(ans, x, axis, keepdims):
     # The derivative goes to the elements equal to the extreme, split evenly among ties.
-    def share(ans, x, axis, keepdims):
-        hit = lookup("equal")(x, _restore(ans, shape_of(x), axis, keepdims))  # plain
-        hit = hit.astype(_np.result_type(unbox(ans)))  # float32 tangents stay float32
-        return hit / _np.sum(hit, axis=_axes(axis, len(shape_of(x))), keepdims=True)
-
-    prim = Primitive(np_fun, name=name, batch_jvp=True)
-    prim.defrules(
-        0,
-        lambda t, ans, x, axis=None, keepdims=False: sum(
-            t * share(ans, x, axis, keepdims), axis=_batched_axis(axis, t, x),
-            keepdims=keepdims),
-        lambda ans, x, axis=None, keepdims=False: (
-            lambda d, xs: lambda ct: _restore(ct, xs, axis, keepdims) * d)(
-                share(ans, x, axis, keepdims), shape_of(x)),
-    )
-    return prim
+    hit = lookup("equal")(x, _restore(ans, shape_of(x), axis, keepdims))  # plain
+    hit = hit.astype(_np.result_type(unbox(ans)))  # float32 tangents stay float32
+    return hit / _np.sum(hit, axis=_axes(axis, len(shape_of(x))), keepdims=True)
 
 
-max = _extreme(_np.max, "max")  # noqa: A001
-min = _extreme(_np.min, "min")  # noqa: A001
+prod = _weighted_reduction(_np.prod, "prod", _prod_weights)
+max = _weighted_reduction(_np.max, "max", _extreme_weights)  # noqa: A001
+min = _weighted_reduction(_np.min, "min", _extreme_weights)  # noqa: A001
 amax, amin = max, min
 
 
