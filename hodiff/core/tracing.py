@@ -1,4 +1,4 @@
-"""Tags, boxes and the per-thread nesting depth that both interpreters share.
+"""Tags, boxes and the per-thread stack of live derivative calls that both interpreters share.
 
 A `Tag` stands for one derivative call. Boxes carry the tag of the call that made them; the
 interpreter of the newest live tag among a primitive's arguments handles it (see registry).
@@ -7,10 +7,10 @@ Imports nothing from hodiff.
 from __future__ import annotations
 
 import contextvars
-
-import numpy as _np
 from contextlib import contextmanager
 from typing import Any, Iterator
+
+import numpy as _np
 
 # The live derivative calls of this thread (or asyncio task), outermost first. A tag's level is
 # its position here; a box whose tag is not at its level in this stack has escaped its call
@@ -19,7 +19,8 @@ _live: contextvars.ContextVar[tuple] = contextvars.ContextVar("hodiff_live", def
 
 
 class EscapedTracerError(RuntimeError):
-    """A traced value was used after the derivative call that made it had returned."""
+    """A traced value was used outside its derivative call (after it returned, or in another
+    thread)."""
 
 
 class Tag:
@@ -95,6 +96,24 @@ class Box:
         self._tag = tag
         self._primal = primal
 
+    # Metadata reads through to the plain value; operators and methods are installed by
+    # hodiff.numpy (box_methods), since they need its primitives.
+    @property
+    def shape(self) -> tuple:
+        return _np.shape(unbox(self))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(_np.prod(self.shape))
+
+    @property
+    def dtype(self) -> Any:
+        return _np.result_type(unbox(self))
+
 
 def unbox(x: Any) -> Any:
     """The plain value under any number of boxes (for metadata: shapes, dtypes, conditions)."""
@@ -112,17 +131,3 @@ def escaped_error(box: Box) -> EscapedTracerError:
         "value from the function instead, or take its plain value first with "
         "hodiff.stop_gradient / float()."
     )
-
-
-def _box_shape(self: Box) -> tuple:
-    return _np.shape(unbox(self))
-
-
-def _box_dtype(self: Box) -> Any:
-    return _np.result_type(unbox(self))
-
-
-Box.shape = property(_box_shape)  # type: ignore[attr-defined]
-Box.ndim = property(lambda self: len(_box_shape(self)))  # type: ignore[attr-defined]
-Box.size = property(lambda self: int(_np.prod(_box_shape(self))))  # type: ignore[attr-defined]
-Box.dtype = property(_box_dtype)  # type: ignore[attr-defined]
