@@ -873,3 +873,23 @@ def test_scipy_minimize_with_full_hessian():
                                   jac=grad(rosenbrock), hess=hessian(rosenbrock))
     assert res.success, res.message
     onp.testing.assert_allclose(res.x, [1.0, 1.0], atol=1e-6)
+
+
+def test_linearize_runs_the_function_once_and_matches_jvp():
+    calls = []
+
+    def f(x, y):
+        calls.append(1)
+        return {"p": np.sin(x) * y, "q": np.sum(x ** 2 * np.exp(1j * y))}
+
+    x, y = onp.array([0.3, -1.2]), onp.array([2.0, 0.5])
+    out, jvp_fn = linearize(f, x, y)
+    assert len(calls) == 1
+    for seed in range(3):
+        rng = onp.random.default_rng(seed)
+        tx, ty = rng.standard_normal(2), rng.standard_normal(2)
+        got = jvp_fn(tx, ty)
+        want = jvp(f, (x, y), (tx, ty))[1]
+        onp.testing.assert_allclose(got["p"], want["p"], rtol=1e-12)
+        onp.testing.assert_allclose(got["q"], want["q"], rtol=1e-12)
+    assert len(calls) == 4  # the three jvp calls above, none from jvp_fn

@@ -8,7 +8,19 @@ from typing import Any, Callable, Sequence
 import numpy as _np
 
 from hodiff.core import unbox
-from hodiff.operators._trace import ArgNum, _argnums, _aux_catcher, _jvp_trace, _strip
+from hodiff.core import new_tag
+from hodiff.core.tree import flatten, unflatten
+from hodiff.modes.reverse import ReverseTag, backward
+from hodiff.operators._trace import (
+    ArgNum,
+    _argnums,
+    _aux_catcher,
+    _fit,
+    _jvp_trace,
+    _strip,
+    _vjp_trace,
+    _zeros_like,
+)
 
 
 def jvp(fun: Callable, primals: Sequence, tangents: Sequence, has_aux: bool = False) -> tuple:
@@ -131,7 +143,9 @@ def deriv(fun: Callable, argnum: int = 0) -> Callable:
 def linearize(fun: Callable, *primals: Any) -> tuple[Any, Callable]:
     """``(fun(*primals), jvp_fn)`` where ``jvp_fn(*tangents)`` is the Jacobian applied to them.
 
-    Each call of jvp_fn reruns `fun` in forward mode at the same point.
+    `fun` runs once. Its backward pass is recorded once as a linear function of the output
+    cotangent; each ``jvp_fn`` call walks that record backwards (the transpose of the transpose
+    is the Jacobian), so it costs one backward walk and never reruns `fun`.
 
     Parameters
     ----------
@@ -158,5 +172,19 @@ def linearize(fun: Callable, *primals: Any) -> tuple[Any, Callable]:
     >>> float(out), float(jvp_fn(2.0))
     (1.0, 2.0)
     """
-    out = fun(*primals)
-    return out, lambda *tangents: jvp(fun, primals, tangents)[1]
+    argnums = tuple(range(len(primals)))
+    out, pullback = _vjp_trace(fun, primals, {}, argnums, False, "linearize")
+    out_leaves, out_spec = flatten(out)
+    tag = ReverseTag()
+    with new_tag(tag):
+        ct_boxes = [tag.leaf(_zeros_like(o)) for o in out_leaves]
+        result_ids = [tag.index_of(r)
+                      for r in flatten(pullback(unflatten(out_spec, ct_boxes)))[0]]
+    ct_ids = [b._index for b in ct_boxes]
+
+    def jvp_fn(*tangents: Any) -> Any:
+        seeds = [(i, t) for i, t in zip(result_ids, flatten(tangents)[0]) if i is not None]
+        cts = backward(tag.tape, seeds, ct_ids, consume=False)
+        return unflatten(out_spec, [_fit(c, o) for c, o in zip(cts, out_leaves)])
+
+    return out, jvp_fn
