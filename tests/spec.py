@@ -490,6 +490,19 @@ NONDIFF = [
     _nondiff("empty_like", same_values=False),
 ]
 
-SPECS: list[Spec] = ELEMENTWISE + REDUCTIONS + SHAPES + LINEAR + NONDIFF
+
+
+def _family_rows() -> list[Spec]:
+    """Rows kept beside their family in tests/spec_<family>.py (each defines ROWS)."""
+    import importlib
+    from pathlib import Path
+
+    rows: list[Spec] = []
+    for path in sorted(Path(__file__).parent.glob("spec_*.py")):
+        rows += importlib.import_module(path.stem).ROWS
+    return rows
+
+
+SPECS: list[Spec] = ELEMENTWISE + REDUCTIONS + SHAPES + LINEAR + NONDIFF + _family_rows()
 DIFF_SPECS = [s for s in SPECS if not s.nondiff]
 NONDIFF_SPECS = [s for s in SPECS if s.nondiff]
