@@ -3,6 +3,7 @@
 This module only re-exports the public surface.
 """
 from hodiff import numpy  # noqa: F401  (installs the array methods on traced values)
+from hodiff.complex import NotHolomorphicError, wirtinger
 from hodiff.core import EscapedTracerError
 from hodiff.extend import custom_jvp, custom_vjp, stop_gradient
 from hodiff.operators import (
@@ -44,5 +45,5 @@ __all__ = [
     "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad", "hvp", "jacfwd",
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
-    "vector_jacobian_product", "vjp",
+    "vector_jacobian_product", "vjp", "wirtinger", "NotHolomorphicError",
 ]

@@ -12,6 +12,7 @@ import numpy as _np
 import hodiff.numpy as hnp
 from hodiff.core import unbox
 from hodiff.core.tree import flatten, unflatten
+from hodiff.operators import holomorphic as holo
 from hodiff.operators._trace import ArgNum, _argnums, _jvp_trace, _select, _vjp_trace
 from hodiff.operators.forward import jvp
 from hodiff.operators.reverse import grad
@@ -64,7 +65,8 @@ def _jac_blocks(t: Any, in_leaves: list, in_spec: Any) -> Any:
     return unflatten(in_spec, blocks)
 
 
-def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
+def jacfwd(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
+           check_holomorphic: bool = False) -> Callable:
     """The Jacobian by forward mode in vector mode: one pass carrying every input direction.
 
     The result has shape ``out.shape + in.shape`` (nested like output-of-input for containers).
@@ -77,6 +79,12 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
         Any function of arrays.
     argnum : int or tuple of int
         Which positional argument(s) to differentiate.
+    holomorphic : bool
+        `fun` is holomorphic in complex inputs: return its complex Jacobian f'(z) from one
+        complex direction per input element (see docs/complex.md).
+    check_holomorphic : bool
+        With `holomorphic`, verify the Cauchy-Riemann equations at the point (one more
+        direction per element) and raise ``NotHolomorphicError`` naming the failing output.
 
     Returns
     -------
@@ -86,7 +94,8 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
     Raises
     ------
     TypeError
-        If the differentiated inputs are not floating-point/complex.
+        If the differentiated inputs are not floating-point/complex (complex, with
+        `holomorphic`).
 
     Example
     -------
@@ -99,6 +108,8 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
 
     @wraps(fun)
     def jacfun(*args: Any, **kwargs: Any) -> Any:
+        if holomorphic:
+            return holo.jacfwd(fun, args, kwargs, argnums, single, check_holomorphic)
         leaves, spec = flatten(_select(args, argnums, single))
         basis, n = _basis(leaves)
         _, t = _jvp_trace(fun, args, kwargs, argnums, single, unflatten(spec, basis), n,
@@ -109,7 +120,8 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0) -> Callable:
     return jacfun
 
 
-def jacrev(fun: Callable, argnum: ArgNum = 0) -> Callable:
+def jacrev(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
+           check_holomorphic: bool = False) -> Callable:
     """The Jacobian by reverse mode: one backward pass per output element over one tape.
 
     The result has shape ``out.shape + in.shape``. Cheapest for wide Jacobians.
@@ -120,6 +132,11 @@ def jacrev(fun: Callable, argnum: ArgNum = 0) -> Callable:
         Any function of arrays.
     argnum : int or tuple of int
         Which positional argument(s) to differentiate.
+    holomorphic : bool
+        `fun` is holomorphic in complex inputs: return its complex Jacobian f'(z).
+    check_holomorphic : bool
+        With `holomorphic`, verify the Cauchy-Riemann equations at the point (a second
+        backward pass per output element) and raise ``NotHolomorphicError`` if they fail.
 
     Returns
     -------
@@ -129,7 +146,8 @@ def jacrev(fun: Callable, argnum: ArgNum = 0) -> Callable:
     Raises
     ------
     TypeError
-        If the differentiated inputs are not floating-point/complex.
+        If the differentiated inputs are not floating-point/complex (complex, with
+        `holomorphic`).
 
     Example
     -------
@@ -142,6 +160,8 @@ def jacrev(fun: Callable, argnum: ArgNum = 0) -> Callable:
 
     @wraps(fun)
     def jacfun(*args: Any, **kwargs: Any) -> Any:
+        if holomorphic:
+            return holo.jacrev(fun, args, kwargs, argnums, single, check_holomorphic)
         ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "jacrev")
         out_leaves, out_spec = flatten(ans)
         in_leaves, in_spec = flatten(_select(args, argnums, single))
@@ -169,7 +189,8 @@ def jacrev(fun: Callable, argnum: ArgNum = 0) -> Callable:
 jacobian = jacrev
 
 
-def hessian(fun: Callable, argnum: ArgNum = 0) -> Callable:
+def hessian(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
+            check_holomorphic: bool = False) -> Callable:
     """The Hessian, forward-over-reverse: `jacfwd` of `grad` (n directions in one pass).
 
     Parameters
@@ -178,6 +199,8 @@ def hessian(fun: Callable, argnum: ArgNum = 0) -> Callable:
         Returns a scalar.
     argnum : int or tuple of int
         Which positional argument(s) to differentiate.
+    holomorphic, check_holomorphic : bool
+        As for `jacfwd`: the complex second derivative f''(z) of a holomorphic `fun`.
 
     Returns
     -------
@@ -196,6 +219,9 @@ def hessian(fun: Callable, argnum: ArgNum = 0) -> Callable:
     >>> hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0])).tolist()
     [[4.0, 2.0], [2.0, 0.0]]
     """
+    if holomorphic:
+        return jacfwd(grad(fun, argnum, holomorphic=True, check_holomorphic=check_holomorphic),
+                      argnum, holomorphic=True, check_holomorphic=check_holomorphic)
     return jacfwd(grad(fun, argnum), argnum)
 
 
