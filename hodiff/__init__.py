@@ -21,6 +21,7 @@ from hodiff.operators import (
     jacfwd,
     jacobian,
     jacrev,
+    jet,
     jvp,
     linearize,
     make_ggnvp,
@@ -29,6 +30,7 @@ from hodiff.operators import (
     make_vjp,
     multigrad,
     multigrad_dict,
+    taylor,
     tensor_jacobian_product,
     value_and_grad,
     vector_jacobian_product,
@@ -46,4 +48,5 @@ __all__ = [
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
     "vector_jacobian_product", "vjp", "wirtinger", "NotHolomorphicError",
+    "jet", "taylor",
 ]

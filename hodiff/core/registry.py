@@ -61,6 +61,9 @@ class Primitive:
         self.batch_jvp = batch_jvp
         # Why a rule exists for one mode only; listed by the test suite.
         self.one_mode_reason: str | None = None
+        # Taylor mode (hodiff.modes.taylor): taylor(order, ans, args, series, kwargs) -> the
+        # output's Taylor coefficients 1..order; None where the primitive has none.
+        self.taylor: Callable | None = None
         if register:
             if self.__name__ in _PRIMITIVES:
                 raise ValueError(f"a primitive named {self.__name__!r} is already registered")
