@@ -36,6 +36,12 @@ from hodiff.operators import (
 
 egrad = elementwise_grad
 
+# autograd's top-level names and subpackages (`hodiff.builtins`, `hodiff.misc`, ...).
+from hodiff import builtins, differential_operators, misc, scipy, test_util, tracer  # noqa: E402
+from hodiff import wrap_util  # noqa: E402, F401
+from hodiff.builtins import dict, isinstance, list, tuple, type  # noqa: A004, E402
+from hodiff.extend import primitive  # noqa: E402
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -45,4 +51,6 @@ __all__ = [
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
     "vector_jacobian_product", "vjp",
+    # autograd's
+    "dict", "isinstance", "list", "primitive", "tuple", "type",
 ]

@@ -1,7 +1,7 @@
 """autograd's extension API, writing into hodiff's one rule registry: `primitive`, `defvjp`,
 `defjvp` (and their `_argnum` forms), `def_linear`, `stop_gradient`, and JAX-style
 `custom_jvp` / `custom_vjp` decorators.
-Imports hodiff.core, hodiff.modes and hodiff.numpy.
+Imports hodiff.core, hodiff.numpy, hodiff.spaces and hodiff.tracer.
 """
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ import numpy as _np
 
 from hodiff.core import Box, NondiffPrimitive, Primitive, unbox
 from hodiff.numpy.shorthand import RulesForEveryArg
+from hodiff.spaces import SparseObject, VSpace, vspace
+from hodiff.tracer import JVPNode, VJPNode, register_notrace
 
-__all__ = ["Box", "Primitive", "custom_jvp", "custom_vjp", "def_linear", "defjvp",
-           "defjvp_argnum", "defvjp", "defvjp_argnum", "notrace_primitive", "primitive",
-           "stop_gradient", "vspace"]
+__all__ = ["Box", "JVPNode", "Primitive", "SparseObject", "VJPNode", "VSpace", "custom_jvp",
+           "custom_vjp", "def_linear", "defjvp", "defjvp_argnum", "defjvp_argnums", "defvjp",
+           "defvjp_argnum", "defvjp_argnums", "notrace_primitive", "primitive",
+           "register_notrace", "stop_gradient", "vspace"]
 
 
 def primitive(fun: Callable) -> Primitive:
@@ -203,6 +206,73 @@ def defjvp_argnum(prim: Primitive, rule: Callable) -> None:
         lambda i: lambda g, ans, *args, **kwargs: rule(i, g, ans, args, kwargs))
 
 
+def defvjp_argnums(prim: Primitive, maker: Callable) -> None:
+    """A reverse rule for several arguments at once:
+    ``maker(argnums, ans, args, kwargs) -> (g -> tuple of cotangents, one per argnum)``.
+
+    hodiff keeps one rule per argument, so each argument calls `maker` with its own argnum.
+
+    Parameters
+    ----------
+    prim : Primitive
+        Made with `primitive`.
+    maker : callable
+        ``maker(argnums, ans, args, kwargs)`` returns ``g -> cotangents of those arguments``.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import grad
+    >>> from hodiff.extend import primitive, defvjp_argnums
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> def mul_vjp(argnums, ans, args, kwargs):
+    ...     x, y = args
+    ...     return lambda g: tuple(g * (y if i == 0 else x) for i in argnums)
+    >>> defvjp_argnums(mul, mul_vjp)
+    >>> [float(d) for d in grad(mul, argnum=(0, 1))(2.0, 5.0)]
+    [5.0, 2.0]
+    """
+    def for_arg(i: int) -> Callable:
+        def make(ans: Any, *args: Any, **kwargs: Any) -> Callable:
+            pullback = maker((i,), ans, args, kwargs)
+            return lambda g: pullback(g)[0]
+        return make
+    prim.vjps = RulesForEveryArg(for_arg)
+
+
+def defjvp_argnums(prim: Primitive, rule: Callable) -> None:
+    """A forward rule for several arguments at once:
+    ``rule(argnums, gs, ans, args, kwargs) -> tangent of ans`` for tangents `gs` of
+    ``args[argnums]``.
+
+    Parameters
+    ----------
+    prim : Primitive
+        Made with `primitive`.
+    rule : callable
+        ``rule(argnums, gs, ans, args, kwargs)`` returns the output's tangent.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import jvp
+    >>> from hodiff.extend import primitive, defjvp_argnums
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> defjvp_argnums(mul, lambda argnums, gs, ans, args, kwargs:
+    ...                sum(g * args[1 - i] for i, g in zip(argnums, gs)))
+    >>> float(jvp(mul, (2.0, 5.0), (1.0, 1.0))[1])
+    7.0
+    """
+    prim.jvps = RulesForEveryArg(
+        lambda i: lambda g, ans, *args, **kwargs: rule((i,), (g,), ans, args, kwargs))
+
+
 def def_linear(prim: Primitive) -> None:
     """Declare `prim` linear in each argument: its forward rule is itself. (Its reverse rule
     must still be given with defvjp.)
@@ -250,29 +320,6 @@ stop_gradient.__doc__ = """The value of `x` as a constant: no derivative flows t
     >>> float(grad(lambda x: x * stop_gradient(x))(3.0))
     3.0
     """
-
-
-def vspace(x: Any) -> Any:
-    """The plain value's shape/dtype description (autograd compatibility: .shape, .dtype).
-
-    Parameters
-    ----------
-    x : array, scalar or traced value
-
-    Returns
-    -------
-    numpy.ndarray
-        Zeros with the shape and dtype of `x`'s plain value.
-
-    Example
-    -------
-    >>> import hodiff.numpy as np
-    >>> from hodiff.extend import vspace
-    >>> vs = vspace(np.ones((2, 3)))
-    >>> vs.shape, str(vs.dtype)
-    ((2, 3), 'float64')
-    """
-    return _np.zeros_like(unbox(x))
 
 
 class custom_jvp:

@@ -29,3 +29,6 @@ for _module in (_elementwise, _reductions, _shape, _linear):
     _export(_module)
 astype = _box_methods.astype
 del _module
+
+# numpy.random as an importable submodule (`import hodiff.numpy.random as npr`).
+from hodiff.numpy import random  # noqa: E402
