@@ -16,6 +16,7 @@ from hodiff.test_util import check_grads, combo_check
 MODULES = {
     "hodiff.numpy": "sum",
     "hodiff.numpy.random": "randn",
+    "hodiff.numpy.numpy_boxes": "ArrayBox",
     "hodiff.scipy": None,
     "hodiff.misc": "flatten",
     "hodiff.misc.optimizers": "adam",
@@ -76,9 +77,12 @@ def test_extend_names():
 
 # -- isinstance and type on traced values -------------------------------------------------------
 def test_isinstance_and_type_see_through_traced_values():
+    from hodiff.numpy.numpy_boxes import ArrayBox
+
     seen = []
 
     def f(x):
+        assert isinstance(x, ArrayBox)
         seen.append((hodiff.isinstance(x, np.ndarray), hodiff.type(x) is onp.ndarray,
                      hodiff.isinstance(x, (float, list))))
         return np.sum(x ** 2)
