@@ -131,7 +131,8 @@ def rows():
 def render() -> str:
     table, others = rows()
     numpy_rows = [r for r in table if r[0].startswith("numpy.") and "alias of" not in r[4]]
-    both = [r for r in numpy_rows if r[1] in ("rule", "composite") and r[2] in ("rule", "composite")]
+    full = ("rule", "composite")
+    both = [r for r in numpy_rows if r[1] in full and r[2] in full]
     one = [r for r in numpy_rows if "derived" in (r[1], r[2])]
     nondiff = [r for r in numpy_rows if r[1] == "—"]
     fft = [r for r in both if r[0].startswith("numpy.fft.")]

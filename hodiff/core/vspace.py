@@ -1,5 +1,6 @@
 """Arithmetic on values as vectors: add, scale, the real pairing, random directions, for
-arrays, scalars and nested containers, real and complex. Imports hodiff.core.tree and hodiff.core.tracing.
+arrays, scalars and nested containers, real and complex, and values of types a user registered
+with hodiff.extend.VSpace. Imports hodiff.core.tree and hodiff.core.tracing.
 
 The pairing is Re(sum(a * b)) with no conjugation: with it, the reverse rules' output for a
 real function of z is du/dx - i du/dy.
