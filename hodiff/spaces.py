@@ -286,12 +286,13 @@ class ContainerVSpace(VSpace):
                    zip(self.spaces, tree.flatten(x)[0], tree.flatten(y)[0]))
 
 
-def vspace(x: Any) -> VSpace:
+def vspace(value: Any) -> VSpace:
     """The vector space of a value: its shape, dtype, zeros, random directions and arithmetic.
 
     Parameters
     ----------
-    x : array, scalar, nested tuple/list/dict, a value of a registered type, or a traced value
+    value : array, scalar, nested tuple/list/dict, a value of a registered type, or a traced
+        value
 
     Returns
     -------
@@ -309,7 +310,7 @@ def vspace(x: Any) -> VSpace:
     >>> vspace(np.ones(2)) == vspace(np.zeros(2))
     True
     """
-    raw = unbox(x)
+    raw = unbox(value)
     space = _core_space.custom_space(raw)
     if space is not None:
         return space
