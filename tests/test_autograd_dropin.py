@@ -2,6 +2,7 @@
 test_util's call styles, flatten, isinstance on traced values, a user's own VSpace, and plain
 numpy calls on traced values."""
 import importlib
+from pathlib import Path
 
 import numpy as onp
 import pytest
@@ -235,7 +236,7 @@ class Pair:
 
 
 def _pair_api():
-    from hodiff.extend import Box, VSpace, defvjp, primitive
+    from hodiff.extend import Box, VSpace, defjvp, defvjp, primitive
 
     class PairSpace(VSpace):
         def __init__(self, value):
@@ -263,6 +264,10 @@ def _pair_api():
     defvjp(first, lambda ans, p: lambda g: Pair(g, 0.0))
     second = primitive(lambda p: p.b)
     defvjp(second, lambda ans, p: lambda g: Pair(0.0, g))
+    # Forward rules too: a reverse rule that builds a Pair can't be transposed automatically.
+    defjvp(make_pair, lambda g, ans, a, b: Pair(g, 0.0), lambda g, ans, a, b: Pair(0.0, g))
+    defjvp(first, lambda g, ans, p: g.a)
+    defjvp(second, lambda g, ans, p: g.b)
 
     class PairBox(Box):
         a = property(first)
@@ -288,7 +293,8 @@ def test_user_vspace_under_grad():
     gp = grad(g)(Pair(1.5, 2.0))
     assert isinstance(gp, Pair)
     assert (gp.a, gp.b) == pytest.approx((2 * 1.5 * 2.0, 1.5 ** 2))
-    check_grads(g, modes=["rev"], order=1)(Pair(0.5, -1.2))
+    check_grads(g, modes=["fwd", "rev"], order=1)(Pair(0.5, -1.2))
+    check_grads(f, modes=["fwd", "rev"], order=2)(0.7)
 
 
 # -- the rest of extend -------------------------------------------------------------------------
@@ -385,6 +391,15 @@ def test_plain_numpy_without_a_rule_raises_clearly():
 
 
 def test_random_module_gives_values_only():
+    import subprocess
+    import sys
+
+    # hodiff.numpy.random is the module from a bare `import hodiff.numpy`, too
+    code = "import hodiff.numpy as np; print(np.random.__name__)"
+    root = str(Path(__file__).resolve().parents[1])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=root).stdout
+    assert out.strip() == "hodiff.numpy.random"
     npr.seed(3)
     a = npr.randn(2)
     npr.seed(3)
