@@ -385,9 +385,13 @@ def test_plain_numpy_finds_functions_added_later(monkeypatch):
     onp.testing.assert_allclose(grad(lambda x: onp.ptp(x))(x), [0.0, 1.0, -1.0])
 
 
-def test_plain_numpy_without_a_rule_raises_clearly():
+def test_plain_numpy_without_a_rule_raises_clearly(monkeypatch):
     with pytest.raises(TypeError, match="no rule"):
         grad(lambda x: onp.sum(onp.piecewise(x, [x > 0], [1.0])))(np.ones(2))
+    # a hodiff version that hands the traced value back to numpy's own: an error, not a loop
+    monkeypatch.setattr(np, "ptp", lambda x: onp.ptp(x), raising=False)
+    with pytest.raises(TypeError, match="no rule"):
+        grad(lambda x: onp.ptp(x))(np.ones(3))
 
 
 def test_random_module_gives_values_only():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib as _importlib
 import inspect as _inspect
 import sys as _sys
+import threading as _threading
 
 import numpy as _np
 
@@ -130,13 +131,22 @@ def _hodiff_version(module, name, numpy_fun):
     return fun
 
 
+_DISPATCHING = _threading.local()
+
+
 def _array_function(self, func, types, args, kwargs):
     # Plain numpy called on a traced value (onp.sum(x)): run hodiff's version when there is one.
     name = getattr(func, "__name__", str(func))
     module = getattr(func, "__module__", None) or "numpy"
     fun = _hodiff_version(module, name, func)
-    if fun is not None:
-        return fun(*args, **kwargs)
+    active = _DISPATCHING.__dict__.setdefault("funcs", set())
+    # hodiff's version handing the traced value back to numpy's would loop: report it instead.
+    if fun is not None and func not in active:
+        active.add(func)
+        try:
+            return fun(*args, **kwargs)
+        finally:
+            active.discard(func)
     raise TypeError(
         f"{module}.{name} was called on a hodiff traced value; plain numpy can't follow "
         f"derivatives and hodiff has no rule for it. Call hodiff's functions "
