@@ -99,6 +99,11 @@ def backward(tape: list, seeds: Sequence[tuple[int, Any]], leaves: Sequence[int]
 
 
 def _accumulate(a: Any, b: Any) -> Any:
+    # The slow path of `a + b`: sparse cotangents made dense, a user's types added by their space.
+    if type(a) is SparseObject:
+        a = a.dense()
+    if type(b) is SparseObject:
+        b = b.dense()
     return a + b if custom_space(a) is None else add_leaves(a, b)
 
 
