@@ -39,6 +39,12 @@ from hodiff.operators import (
 
 egrad = elementwise_grad
 
+# autograd's top-level names and subpackages (`hodiff.builtins`, `hodiff.misc`, ...).
+from hodiff import builtins, differential_operators, misc, scipy, test_util, tracer  # noqa: E402
+from hodiff import wrap_util  # noqa: E402, F401
+from hodiff.builtins import dict, isinstance, list, tuple, type  # noqa: A004, E402
+from hodiff.extend import primitive  # noqa: E402
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -49,4 +55,6 @@ __all__ = [
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
     "vector_jacobian_product", "vjp", "wirtinger", "NotHolomorphicError",
     "jet", "taylor",
+    # autograd's
+    "dict", "isinstance", "list", "primitive", "tuple", "type",
 ]

@@ -31,3 +31,8 @@ for _module in (_elementwise, _reductions, _shape, _linear):
 astype = _box_methods.astype
 _taylor_rules.install()
 del _module
+
+# numpy.random as an importable submodule (`import hodiff.numpy.random as npr`); numpy's own
+# module is dropped first, or the import below would return it instead of loading ours.
+globals().pop("random", None)
+from hodiff.numpy import random  # noqa: E402
