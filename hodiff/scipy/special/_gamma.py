@@ -1,0 +1,67 @@
+"""The gamma family: gamma, gammaln, loggamma, rgamma, digamma, polygamma, beta, betaln and
+multigammaln. Each rule is written with these same functions (the derivative of digamma is
+polygamma(1, .)), so every derivative can be differentiated again.
+Imports hodiff.numpy and scipy.special.
+"""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.special as _sp
+
+import hodiff.numpy as np
+from hodiff.numpy.shorthand import elementwise, nondiff
+
+
+# Holomorphic where scipy takes complex inputs (gamma, loggamma, rgamma, digamma); gammaln,
+# polygamma, beta and betaln are real only (scipy has no complex loops for them).
+gamma = elementwise(_sp.gamma, lambda ans, x: ans * digamma(x), name="special.gamma")
+gammaln = elementwise(_sp.gammaln, lambda ans, x: digamma(x), name="special.gammaln")
+loggamma = elementwise(_sp.loggamma, lambda ans, x: digamma(x), name="special.loggamma")
+# rgamma = 1/gamma is entire: at the poles of digamma (x = 0, -1, ...) the partial is the limit
+# (-1)^(n+1) n!, kept out of the spec domain; elsewhere -rgamma(x) digamma(x).
+rgamma = elementwise(_sp.rgamma, lambda ans, x: -ans * digamma(x), name="special.rgamma")
+gammasgn = nondiff(_sp.gammasgn, name="special.gammasgn")
+digamma = elementwise(_sp.digamma, lambda ans, x: polygamma(1, x), name="special.digamma")
+psi = digamma
+polygamma = elementwise(_sp.polygamma, None, lambda ans, n, x: polygamma(n + 1, x),
+                        name="special.polygamma")
+
+
+def _dbetaln(ans, a, b):
+    return digamma(a) - digamma(a + b)
+
+
+beta = elementwise(_sp.beta, lambda ans, a, b: ans * _dbetaln(ans, a, b),
+                   lambda ans, a, b: ans * _dbetaln(ans, b, a), name="special.beta")
+betaln = elementwise(_sp.betaln, _dbetaln, lambda ans, a, b: _dbetaln(ans, b, a),
+                     name="special.betaln")
+
+
+def multigammaln(a, d):
+    """Log of the multivariate gamma function of dimension `d` (scipy.special.multigammaln),
+    as a sum of gammaln: log Gamma_d(a) = d(d-1)/4 log(pi) + sum_j gammaln(a - j/2).
+
+    Parameters
+    ----------
+    a : array_like
+        Argument(s), each greater than (d - 1) / 2.
+    d : int
+        The dimension (not differentiable).
+
+    Returns
+    -------
+    array_like
+        The log multivariate gamma function, shaped like `a`.
+
+    Example
+    -------
+    >>> import numpy
+    >>> from hodiff import grad
+    >>> float(numpy.round(grad(lambda a: multigammaln(a, 2))(3.0), 6))  # digamma(3) + digamma(2.5)
+    1.625941
+    """
+    d = int(d)
+    out = 0.25 * d * (d - 1) * float(_np.log(_np.pi))
+    for j in range(d):
+        out = out + gammaln(a - 0.5 * j)
+    return out
