@@ -37,7 +37,7 @@ iv = elementwise(_sp.iv, None, lambda ans, v, x: 0.5 * (iv(v - 1, x) + iv(v + 1,
                  name="special.iv")
 kv = elementwise(_sp.kv, None, lambda ans, v, x: -0.5 * (kv(v - 1, x) + kv(v + 1, x)),
                  name="special.kv")
-# ive scales by exp(-|Re x|): holomorphic on either side of Re x = 0.
+# ive scales by exp(-|Re x|), which is not holomorphic: real x only for its derivative.
 ive = elementwise(
     _sp.ive, None,
     lambda ans, v, x: 0.5 * (ive(v - 1, x) + ive(v + 1, x)) - np.sign(np.real(x)) * ans,

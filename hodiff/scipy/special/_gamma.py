@@ -12,8 +12,25 @@ import hodiff.numpy as np
 from hodiff.numpy.shorthand import elementwise, nondiff
 
 
-# Holomorphic where scipy takes complex inputs (gamma, loggamma, rgamma, digamma); gammaln,
-# polygamma, beta and betaln are real only (scipy has no complex loops for them).
+def _polygamma_raw(n, x):
+    """scipy's polygamma, extended to complex x (scipy has real loops only) through
+    psi_n(z) = (-1)^(n+1) n! zeta(n+1, z) (DLMF 25.11.12), by Euler-Maclaurin summation;
+    float32 stays float32."""
+    dtype = _np.result_type(x, _np.float32)
+    if dtype.kind != "c":
+        return _np.asarray(_sp.polygamma(n, x)).astype(dtype, copy=False)[()]
+    n = _np.asarray(n)
+    if _np.all(n == 0):
+        return _sp.digamma(_np.asarray(x, dtype=dtype))
+    from hodiff.scipy.special._misc import _zeta_expression
+    z = _np.asarray(x, dtype=_np.complex128)
+    out = (-1.0) ** (n + 1) * _sp.factorial(n) * _zeta_expression(n + 1.0, z)
+    return _np.where(n == 0, _sp.digamma(z), out).astype(dtype)[()]
+
+
+# Holomorphic where scipy takes complex inputs (gamma, loggamma, rgamma, digamma, and
+# polygamma through the Hurwitz zeta function); gammaln, beta and betaln are real only (scipy
+# has no complex loops for them).
 gamma = elementwise(_sp.gamma, lambda ans, x: ans * digamma(x), name="special.gamma")
 gammaln = elementwise(_sp.gammaln, lambda ans, x: digamma(x), name="special.gammaln")
 loggamma = elementwise(_sp.loggamma, lambda ans, x: digamma(x), name="special.loggamma")
@@ -23,7 +40,7 @@ rgamma = elementwise(_sp.rgamma, lambda ans, x: -ans * digamma(x), name="special
 gammasgn = nondiff(_sp.gammasgn, name="special.gammasgn")
 digamma = elementwise(_sp.digamma, lambda ans, x: polygamma(1, x), name="special.digamma")
 psi = digamma
-polygamma = elementwise(_sp.polygamma, None, lambda ans, n, x: polygamma(n + 1, x),
+polygamma = elementwise(_polygamma_raw, None, lambda ans, n, x: polygamma(n + 1, x),
                         name="special.polygamma")
 
 

@@ -49,6 +49,11 @@ def _plain(*xs):
     return [_np.asarray(unbox(x), dtype=float) for x in xs]
 
 
+def _real_dtype(*xs):
+    # float32 arguments keep float32 derivatives
+    return _np.result_type(*[unbox(x) for x in xs], _np.float32)
+
+
 def _where_safe(mask, x, safe):
     # Both branches are evaluated everywhere; the unused one gets a harmless stand-in value
     # so no nan or inf reaches the derivative of `where` (where 0 * nan would be nan).
@@ -70,7 +75,7 @@ def _gamma_series_terms(a, x):
 
 def _p_series(a, x):
     """P(a, x) by its power series, for x < a + 1."""
-    n = _np.arange(_gamma_series_terms(a, x), dtype=float).reshape(
+    n = _np.arange(_gamma_series_terms(a, x), dtype=_real_dtype(a, x)).reshape(
         (-1,) + (1,) * max(_np.ndim(unbox(a)), _np.ndim(unbox(x))))
     terms = np.exp((a + n) * np.log(x) - x - gammaln(a + n + 1))
     return np.sum(terms, axis=0)
@@ -151,7 +156,7 @@ def _beta_series_terms(a, b, x):
 
 def _i_series(a, b, x):
     """I_x(a, b) by its series, for x <= (a+1)/(a+b+2)."""
-    n = _np.arange(_beta_series_terms(a, b, x), dtype=float).reshape(
+    n = _np.arange(_beta_series_terms(a, b, x), dtype=_real_dtype(a, b, x)).reshape(
         (-1,) + (1,) * max(_np.ndim(unbox(a)), _np.ndim(unbox(b)), _np.ndim(unbox(x))))
     terms = np.exp((a + n) * np.log(x) + b * np.log1p(-x) - gammaln(b)
                    + gammaln(a + b + n) - gammaln(a + 1 + n))
