@@ -9,7 +9,7 @@ from hodiff.scipy.stats._loc_scale import define
 
 define(globals(), ("a",),
        logpdf=lambda z, a: (a - 1) * np.log(z) - z - _sp.gammaln(a),
-       cdf=_sp.gammainc, sf=_sp.gammaincc,
+       cdf=lambda z, a: _sp.gammainc(a, z), sf=lambda z, a: _sp.gammaincc(a, z),
        ppf=lambda q, a: _sp.gammaincinv(a, q), isf=lambda q, a: _sp.gammaincinv(a, 1 - q),
        entropy=lambda a: a + _sp.gammaln(a) + (1 - a) * _sp.digamma(a),
        support=lambda z, a: z > 0, stand_in=1.0)
