@@ -9,6 +9,7 @@ import numpy as _np
 import scipy.special as _sp
 
 import hodiff.numpy as np
+from hodiff.core import unbox
 from hodiff.numpy.shorthand import elementwise, nondiff
 
 
@@ -34,9 +35,20 @@ def _polygamma_raw(n, x):
 gamma = elementwise(_sp.gamma, lambda ans, x: ans * digamma(x), name="special.gamma")
 gammaln = elementwise(_sp.gammaln, lambda ans, x: digamma(x), name="special.gammaln")
 loggamma = elementwise(_sp.loggamma, lambda ans, x: digamma(x), name="special.loggamma")
-# rgamma = 1/gamma is entire: at the poles of digamma (x = 0, -1, ...) the partial is the limit
-# (-1)^(n+1) n!, kept out of the spec domain; elsewhere -rgamma(x) digamma(x).
-rgamma = elementwise(_sp.rgamma, lambda ans, x: -ans * digamma(x), name="special.rgamma")
+def _rgamma_partial(ans, x):
+    # rgamma = 1/gamma is entire: -rgamma(x) digamma(x), except at the poles of digamma
+    # (x = -n, n = 0, 1, ...), where 1/gamma(x) ~ (-1)^n n! (x + n) gives the value (-1)^n n!
+    # (first order only there: the poles are kept out of the spec domain).
+    xr = _np.real(unbox(x))
+    pole = (xr <= 0) & (xr == _np.round(xr)) & (_np.imag(unbox(x)) == 0)
+    if not _np.any(pole):
+        return -ans * digamma(x)
+    n = _np.where(pole, -xr, 0)
+    limit = ((-1.0) ** n * _sp.factorial(n)).astype(_np.result_type(unbox(ans)))
+    return np.where(pole, limit, -ans * digamma(np.where(pole, 0.5, x)))
+
+
+rgamma = elementwise(_sp.rgamma, _rgamma_partial, name="special.rgamma")
 gammasgn = nondiff(_sp.gammasgn, name="special.gammasgn")
 digamma = elementwise(_sp.digamma, lambda ans, x: polygamma(1, x), name="special.digamma")
 psi = digamma

@@ -4,6 +4,8 @@ Imports hodiff.numpy.
 """
 from __future__ import annotations
 
+import numpy as _np
+
 import hodiff.numpy as np
 from hodiff.core import unbox
 from hodiff.extend import stop_gradient
@@ -52,7 +54,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         e = e * b
     s = np.sum(e, axis=axis, keepdims=True)
     sign = np.sign(s)
-    out = np.log(np.abs(s)) + m
+    with _np.errstate(divide="ignore"):  # a sum of 0 (all -inf) gives -inf, as scipy
+        out = np.log(np.abs(s)) + m
     if not return_sign and b is not None:
         out = np.where(np.less(sign, 0), np.nan, out)
     if not keepdims:
