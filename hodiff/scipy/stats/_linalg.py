@@ -16,11 +16,12 @@ from hodiff.core import all_primitives
 def has_linalg_rules() -> bool:
     """Whether hodiff's linear algebra (with a cholesky rule) is available."""
     try:
-        importlib.import_module("hodiff.numpy.linalg")
-        importlib.import_module("hodiff.scipy.linalg")
+        nl = importlib.import_module("hodiff.numpy.linalg")
+        sl = importlib.import_module("hodiff.scipy.linalg")
     except ImportError:
         return False
-    return any("cholesky" in name for name in all_primitives())
+    return (hasattr(nl, "cholesky") and hasattr(sl, "solve_triangular")
+            and any("cholesky" in name for name in all_primitives()))
 
 
 def _cholesky_loop(a):

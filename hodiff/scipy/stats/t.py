@@ -19,7 +19,7 @@ def _logpdf(z, df):
 
 
 def _tail(z, df):
-    # P(T > |z|) = I_{df/(df+z^2)}(df/2, 1/2) / 2 (DLMF 8.17.?: the t cdf as a beta integral)
+    # P(T > |z|) = I_{df/(df+z^2)}(df/2, 1/2) / 2 (Abramowitz & Stegun 26.7.1)
     return 0.5 * _sp.betainc(0.5 * df, 0.5, df / (df + z * z))
 
 
