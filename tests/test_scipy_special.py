@@ -141,3 +141,13 @@ def test_edges():
     onp.testing.assert_allclose(grad(sp.log_expit)(-800.0), 1.0)
     onp.testing.assert_allclose(grad(sp.xlogy)(0.0, 2.0), onp.log(2.0))
     onp.testing.assert_allclose(grad(lambda r: sp.huber(1.0, r))(1.0), 1.0)  # continuous
+
+
+def test_incomplete_functions_broadcast_and_their_ends():
+    a, x = onp.array([[0.5], [3.0]]), onp.array([0.2, 2.0, 7.0])
+    g = grad(lambda a: np.sum(sp.gammainc(a, x)))(a)
+    expected = [[sum(_fd(lambda t: ss.gammainc(t, v), ai[0]) for v in x)] for ai in a]
+    onp.testing.assert_allclose(g, expected, rtol=1e-6)
+    onp.testing.assert_allclose(grad(sp.gammainc)(2.0, 0.0), 0.0)
+    onp.testing.assert_allclose(grad(sp.betainc)(2.0, 3.0, 0.0), 0.0)
+    onp.testing.assert_allclose(grad(sp.betainc, 1)(2.0, 3.0, 1.0), 0.0)

@@ -120,7 +120,11 @@ def _gamma_density(a, x):
 
 
 def _dp_da(a, x):
-    return _partial(_p_expression, 0, (a, x))
+    # P(a, 0) = 0 for every a: no a-derivative at x = 0 (and no log(0) in the series).
+    zero = np.equal(x, 0)
+    if not _np.any(unbox(zero)):
+        return _partial(_p_expression, 0, (a, x))
+    return np.where(zero, 0.0, _partial(_p_expression, 0, (a, np.where(zero, 1.0, x))))
 
 
 gammainc = elementwise(_sp.gammainc, lambda ans, a, x: _dp_da(a, x),
@@ -176,8 +180,16 @@ def _beta_density(a, b, x):
     return np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - betaln(a, b))
 
 
+def _di_dshape(argnum, a, b, x):
+    # I_0 = 0 and I_1 = 1 for every a, b: no shape derivative at the ends.
+    end = np.logical_or(np.equal(x, 0), np.equal(x, 1))
+    if not _np.any(unbox(end)):
+        return _partial(_i_expression, argnum, (a, b, x))
+    return np.where(end, 0.0, _partial(_i_expression, argnum, (a, b, np.where(end, 0.5, x))))
+
+
 betainc = elementwise(
     _sp.betainc,
-    lambda ans, a, b, x: _partial(_i_expression, 0, (a, b, x)),
-    lambda ans, a, b, x: _partial(_i_expression, 1, (a, b, x)),
+    lambda ans, a, b, x: _di_dshape(0, a, b, x),
+    lambda ans, a, b, x: _di_dshape(1, a, b, x),
     lambda ans, a, b, x: _beta_density(a, b, x), name="special.betainc")
