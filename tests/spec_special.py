@@ -2,7 +2,7 @@
 inside each function's smooth domain: off poles, kinks (|r| = delta for huber, 0 for i0e) and
 branch cuts; complex rows only where scipy takes complex inputs and the function is holomorphic.
 """
-from spec import ANY, NONZERO, POS, SMALL, UNIT, Dom, _nondiff, _spec, cases, grid, unary
+from spec import ANY, NONZERO, POS, SMALL, UNIT, Dom, _nondiff, _spec, grid, unary
 
 import scipy.special
 

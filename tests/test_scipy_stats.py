@@ -19,6 +19,7 @@ from hodiff.test_util import check_grads
 CONT = [
     ("norm", (0.3, 0.5, 1.7)),
     ("t", (0.3, 3.5, 0.2, 1.3)),
+    ("t", (-4.0, 2.5, 0.2, 1.3)),  # the tail form of the cdf
     ("gamma", (1.7, 2.3, 0.1, 1.2)),
     ("beta", (0.4, 2.2, 3.1, 0.05, 1.1)),
     ("chi2", (2.1, 3.3, 0.1, 1.1)),
@@ -209,3 +210,24 @@ def test_multivariate_normal_refuses_singular():
     from hodiff.scipy.stats import multivariate_normal as mvn
     with pytest.raises(NotImplementedError):
         mvn.logpdf(X2, MEAN, COV, allow_singular=True)
+
+
+@pytest.mark.parametrize("name,args", [
+    ("gamma", (0.0, 2.0)), ("gamma", (-1.0, 2.0)), ("chi2", (0.0, 3.0)), ("beta", (0.0, 2.0, 3.0)),
+    ("beta", (1.0, 2.0, 3.0)), ("beta", (1.5, 2.0, 3.0)), ("expon", (0.0,)), ("expon", (-1.0,)),
+    ("lognorm", (0.0, 0.5)), ("uniform", (1.0,)), ("uniform", (1.2,)), ("t", (0.0, 3.0)),
+])
+def test_values_at_and_beyond_the_support_edges(name, args):
+    ours, theirs = _hodiff(name), getattr(st, name)
+    for method in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"):
+        onp.testing.assert_allclose(getattr(ours, method)(*args), getattr(theirs, method)(*args),
+                                    rtol=1e-12, err_msg=method)
+
+
+def test_t_cdf_at_its_center():
+    from hodiff.scipy.stats import t
+    df = 3.0
+    onp.testing.assert_allclose(grad(t.cdf)(0.0, df), st.t.pdf(0.0, df))
+    onp.testing.assert_allclose(grad(t.cdf, argnum=1)(0.0, df), 0.0)
+    check_grads(lambda p: t.cdf(0.0, p[0], p[1], p[2]), modes=("fwd", "rev"), order=2)(
+        onp.array([3.0, 0.0, 1.5]))

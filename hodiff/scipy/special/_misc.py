@@ -5,7 +5,6 @@ and scipy.special.
 """
 from __future__ import annotations
 
-import numpy as _np
 import scipy.special as _sp
 
 import hodiff.numpy as np

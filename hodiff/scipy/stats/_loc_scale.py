@@ -28,7 +28,7 @@ def define(namespace, shape_names=(), *, logpdf, cdf, sf=None, logcdf=None, logs
 
     logpdf(z, *shapes) etc. are the standard forms (loc 0, scale 1). support(z, *shapes) is a
     plain mask of where the density is positive (None: everywhere); outside it the standard
-    functions are evaluated at `stand_in`, and cdf is 0 below `lower` and 1 above the support.
+    functions are evaluated at `stand_in`, and cdf is 0 at or below `lower` and 1 above the support.
     """
     n = len(shape_names)
 
@@ -51,10 +51,11 @@ def define(namespace, shape_names=(), *, logpdf, cdf, sf=None, logcdf=None, logs
     def _cdf_like(std, fill_below, fill_above):
         def f(x, *args, **kwds):
             z, shapes, scale, inside, raw = prepare(x, args, kwds)
-            out = std(z, *shapes)
+            with _np.errstate(divide="ignore"):  # log(0) = -inf at an end, as scipy
+                out = std(z, *shapes)
             if raw is None or _np.all(inside):
                 return out
-            return np.where(inside, out, np.where(raw < lower, fill_below, fill_above))
+            return np.where(inside, out, np.where(raw <= lower, fill_below, fill_above))
         return f
 
     _sf_std = sf or (lambda z, *s: 1 - cdf(z, *s))

@@ -15,7 +15,8 @@ def _logpdf(z, a, b):
 
 
 def _ppf(q, a, b):
-    return implicit_quantile(q, _st.beta.ppf(plain(q), plain(a), plain(b)), lambda z, a, b: _sp.betainc(a, b, z),
+    start = _st.beta.ppf(plain(q), plain(a), plain(b))
+    return implicit_quantile(q, start, lambda z, a, b: _sp.betainc(a, b, z),
                              lambda z, a, b: np.exp(_logpdf(z, a, b)), (a, b))
 
 

@@ -3,7 +3,6 @@ Imports the loc-scale helpers and hodiff.scipy.special.
 """
 import numpy as _np
 
-import hodiff.numpy as np
 from hodiff.scipy import special as _sp
 from hodiff.scipy.stats._distribution import make_callable
 from hodiff.scipy.stats._loc_scale import define

@@ -18,13 +18,22 @@ def _logpdf(z, df):
             - 0.5 * (df + 1) * np.log1p(z * z / df))
 
 
-def _tail(z, df):
-    # P(T > |z|) = I_{df/(df+z^2)}(df/2, 1/2) / 2 (Abramowitz & Stegun 26.7.1)
-    return 0.5 * _sp.betainc(0.5 * df, 0.5, df / (df + z * z))
-
-
 def _cdf(z, df):
-    return np.where(plain(z) > 0, 1 - _tail(z, df), _tail(z, df))
+    # Abramowitz & Stegun 26.7.1 in two forms, each where its beta argument is accurate:
+    # |z| < sqrt(df): 1/2 + sign(z) I_{z^2/(df+z^2)}(1/2, df/2) / 2;
+    # beyond: the tail P(T > |z|) = I_{df/(df+z^2)}(df/2, 1/2) / 2.
+    # At z = 0 the first is 0 * inf in its derivative; 1/2 + z pdf(z) has the same value and
+    # derivatives there to second order (pdf'(0) = 0).
+    zp, dfp = plain(z), plain(df)
+    near, zero = zp * zp < dfp, zp == 0
+    zn = np.where(near & ~zero, z, 0.5 + 0.0 * z)
+    zf = np.where(near, 2.0 + 0.0 * z, z)
+    centre = 0.5 + 0.5 * np.sign(zn) * _sp.betainc(0.5, 0.5 * df, zn * zn / (df + zn * zn))
+    tail = 0.5 * _sp.betainc(0.5 * df, 0.5, df / (df + zf * zf))
+    out = np.where(near, centre, np.where(zp > 0, 1 - tail, tail))
+    if _np.any(zero):
+        out = np.where(zero, 0.5 + z * np.exp(_logpdf(z, df)), out)
+    return out
 
 
 def _sf(z, df):

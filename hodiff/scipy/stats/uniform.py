@@ -1,7 +1,6 @@
 """scipy.stats.uniform on [loc, loc + scale], differentiable in x (inside), loc and scale.
 Imports the loc-scale helpers.
 """
-import hodiff.numpy as np
 from hodiff.scipy.stats._distribution import make_callable
 from hodiff.scipy.stats._loc_scale import define
 
