@@ -151,3 +151,12 @@ def test_incomplete_functions_broadcast_and_their_ends():
     onp.testing.assert_allclose(grad(sp.gammainc)(2.0, 0.0), 0.0)
     onp.testing.assert_allclose(grad(sp.betainc)(2.0, 3.0, 0.0), 0.0)
     onp.testing.assert_allclose(grad(sp.betainc, 1)(2.0, 3.0, 1.0), 0.0)
+
+
+@pytest.mark.parametrize("module", ["hodiff.scipy.special._gamma", "hodiff.scipy.special._misc",
+                                    "hodiff.scipy.special._logsumexp"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted and not result.failed
