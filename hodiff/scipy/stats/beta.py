@@ -2,8 +2,6 @@
 beta function's shape derivatives in cdf, sf and ppf), loc and scale.
 Imports the loc-scale helpers and hodiff.scipy.special.
 """
-import scipy.stats as _st
-
 import hodiff.numpy as np
 from hodiff.scipy import special as _sp
 from hodiff.scipy.stats._distribution import implicit_quantile, make_callable, plain
@@ -15,6 +13,7 @@ def _logpdf(z, a, b):
 
 
 def _ppf(q, a, b):
+    import scipy.stats as _st  # only for the starting point; loaded on first use
     start = _st.beta.ppf(plain(q), plain(a), plain(b))
     return implicit_quantile(q, start, lambda z, a, b: _sp.betainc(a, b, z),
                              lambda z, a, b: np.exp(_logpdf(z, a, b)), (a, b))

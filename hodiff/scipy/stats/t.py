@@ -3,7 +3,6 @@ the incomplete beta function's shape derivative in cdf and ppf).
 Imports the loc-scale helpers and hodiff.scipy.special.
 """
 import numpy as _np
-import scipy.stats as _st
 
 import hodiff.numpy as np
 from hodiff.scipy import special as _sp
@@ -41,6 +40,7 @@ def _sf(z, df):
 
 
 def _ppf(q, df):
+    import scipy.stats as _st  # only for the starting point; loaded on first use
     return implicit_quantile(q, _st.t.ppf(plain(q), plain(df)), _cdf,
                              lambda z, df: np.exp(_logpdf(z, df)), (df,))
 
