@@ -48,11 +48,10 @@ def pack(y0, t0, times, params):
     """The packed vector (plain when nothing is traced)."""
     parts = [np.ravel(y0), np.reshape(t0, (1,)), np.ravel(times)]
     parts += [np.ravel(p) for p in params]
-    return np.concatenate([np.astype(p, _onp.float64) if _needs_cast(p) else p for p in parts])
-
-
-def _needs_cast(p):
-    return _onp.result_type(unbox(p)).kind in "biu"
+    # The solvers work in double precision; single-precision parameters would make the
+    # dynamics noisy at the solver's tolerances.
+    return np.concatenate([p if _onp.result_type(unbox(p)) == _onp.float64
+                           else np.astype(p, _onp.float64) for p in parts])
 
 
 def flat_dynamics(func, y_shape):

@@ -84,6 +84,8 @@ def _forward(prim, argnum):
         if lead:
             ops[1 - argnum] = _lead1(ops[1 - argnum])
         full = prim(ops[0], ops[1], "full", method)
+        if lead and argnum == 1 and prim is correlate:
+            full = np.flip(full, 0)  # correlating against a stack runs through it backwards
         return _window(full, _offsets(mode, s1, s2), _out_shape(mode, s1, s2), lead)
     return rule
 
