@@ -13,6 +13,7 @@ import scipy.integrate as _si
 
 import hodiff.numpy as np
 from hodiff.core import Primitive, unbox
+from hodiff.numpy.shorthand import shape_of
 from hodiff.operators import jvp, vjp
 
 
@@ -56,11 +57,13 @@ def pack(y0, t0, times, params):
 
 def flat_dynamics(func, y_shape):
     """`func(y, t, *params)` on flat states: reshape in, ravel out (works on traced values)."""
+    flat = len(y_shape) == 1
+
     def f(y, t, *params):
-        out = func(np.reshape(y, y_shape), t, *params)
+        out = func(y if flat else np.reshape(y, y_shape), t, *params)
         if isinstance(out, (list, tuple)):
             out = np.array(out)
-        return np.ravel(out)
+        return out if flat and len(shape_of(out)) == 1 else np.ravel(out)
     return f
 
 
