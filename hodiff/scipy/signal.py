@@ -154,6 +154,7 @@ Example
 >>> import numpy as onp
 >>> from hodiff import grad
 >>> import hodiff.numpy as np
+>>> from hodiff.scipy.signal import convolve
 >>> k = onp.array([1.0, 2.0])
 >>> grad(lambda x: np.sum(convolve(x, k)))(onp.zeros(3))   # each x[i] meets every k[j]
 array([3., 3., 3.])
@@ -178,6 +179,7 @@ Example
 >>> import numpy as onp
 >>> from hodiff import grad
 >>> import hodiff.numpy as np
+>>> from hodiff.scipy.signal import correlate
 >>> grad(lambda k: np.sum(correlate(onp.array([1.0, 2.0, 3.0]), k, "valid")))(onp.ones(2))
 array([3., 5.])
 """
