@@ -175,6 +175,14 @@ def test_unsupported_options_raise():
         integrate.odeint(lambda y, t: -y, onp.ones(1), onp.array([0.0, 1.0]), Dfun=None)
     with pytest.raises(NotImplementedError):
         integrate.solve_ivp(lambda t, y: -y, (0.0, 1.0), onp.ones(1), events=lambda t, y: y[0])
+    with pytest.raises(TypeError, match="real"):
+        integrate.odeint(lambda y, t: -y, onp.ones(1) + 1j, onp.array([0.0, 1.0]))
+
+
+def test_scalar_state_has_scipy_shape():
+    t = onp.array([0.0, 0.5])
+    ours = integrate.odeint(lambda y, t, k: -k * y, 2.0, t, args=(1.5,))
+    assert ours.shape == si.odeint(lambda y, t: -1.5 * y, 2.0, t).shape == (2, 1)
 
 
 # -- quad, trapezoid, simpson ------------------------------------------------------------------

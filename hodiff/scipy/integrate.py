@@ -25,7 +25,16 @@ _ODEINT_OPTIONS = {"rtol", "atol", "tcrit", "h0", "hmax", "hmin", "ixpr", "mxste
 
 
 def _array(x):
-    return x if isinstance(x, Box) else _onp.asarray(x, dtype=_onp.float64)
+    if isinstance(x, Box):
+        return x
+    x = _onp.asarray(x)
+    return x if x.dtype.kind in "fc" else x.astype(_onp.float64)
+
+
+def _real_only(name, *values):
+    if any(_onp.iscomplexobj(unbox(v)) for v in values):
+        raise TypeError(f"hodiff.scipy.integrate.{name} differentiates real states and "
+                        "parameters only; split a complex state into real and imaginary parts")
 
 
 def _flat_args(args):
@@ -75,7 +84,10 @@ def odeint(func, y0, t, args=(), **options):
         user = func
         func = lambda y, t, *a: user(t, y, *a)
     y0, t = _array(y0), _array(t)
+    if _onp.ndim(unbox(y0)) == 0:
+        y0 = np.reshape(y0, (1,))  # as scipy: the state is a 1-vector
     params, tree = _flat_args(args)
+    _real_only("odeint", y0, t, *params)
     shape = tuple(_onp.shape(unbox(y0)))
     layout = Layout(shape, len(unbox(t)), [_onp.shape(unbox(p)) for p in params])
     user_func = func
@@ -139,6 +151,7 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
         y0 = np.reshape(y0, (1,))
     t0, t1 = _array(t_span[0]), _array(t_span[1])
     params, tree = _flat_args(() if args is None else args)
+    _real_only("solve_ivp", y0, t0, t1, *params)
     user_fun = fun
     flat_func = lambda y, t, *leaves: user_fun(t, y, *unflatten(tree, list(leaves)))
     if t_eval is None:
