@@ -7,7 +7,7 @@ to A (`grad`: the forward solve plus one adjoint solve), hodiff beside HIPS auto
 gradient / forward solve for each library; the gradients are checked against each other and
 against the exact gradient from the matrix exponential.
 
-    python benchmarks/ode_adjoint.py        # about a minute; writes benchmarks/results/ode_adjoint.txt
+    python benchmarks/ode_adjoint.py   # ~10 s; writes benchmarks/results/ode_adjoint.txt
 """
 import os
 import platform

@@ -1,6 +1,5 @@
 """Spec rows for hodiff.scipy.signal: convolve, correlate (every mode and method, n-d, real and
 complex) and lfilter (with sosfilt and fftconvolve rows exercising the same primitives)."""
-import numpy as onp
 import scipy.signal as ss
 from spec import ANY, SMALL, _spec, cases, grid
 

@@ -14,7 +14,7 @@ import numpy as _onp
 import scipy.signal as _ss
 
 import hodiff.numpy as np
-from hodiff.core import Primitive, unbox
+from hodiff.core import Primitive
 from hodiff.numpy.shorthand import is_batched, is_complex, shape_of
 
 __all__ = ["convolve", "correlate", "fftconvolve", "lfilter", "sosfilt"]
