@@ -8,7 +8,7 @@ from hodiff.scipy import integrate
 
 _TOL = {"rtol": 1e-12, "atol": 1e-13}
 # Short spans keep the nested solves of the second-order checks cheap.
-_STEPS = Dom((0.05, 0.3))
+_STEPS = Dom((0.02, 0.12))
 
 
 def _decay(y, t, k):

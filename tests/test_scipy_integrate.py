@@ -105,7 +105,7 @@ def _scipy_lv(y0, theta, times, method):
 
 # Low-order methods take many steps at tight tolerances; the finite differences still use
 # scipy's solves at TIGHT tolerances, so the comparison measures hodiff's derivative error.
-HODIFF_TOL = {"RK45": {"rtol": 1e-9, "atol": 1e-10}, "BDF": {"rtol": 1e-9, "atol": 1e-10}}
+HODIFF_TOL = {"RK45": {"rtol": 1e-9, "atol": 1e-10}, "BDF": {"rtol": 1e-8, "atol": 1e-9}}
 
 
 def _hodiff_lv(y0, theta, times, method):
@@ -135,9 +135,9 @@ def test_lotka_volterra_matches_finite_differences(method):
         return np.sum(W * solve(y0, theta, times, method))
 
     loose = method in HODIFF_TOL or method == "LSODA"
-    rel = {"rtol": 2e-5, "atol": 2e-6} if loose else {"rtol": 2e-6, "atol": 1e-7}
+    rel = {"rtol": 1e-4, "atol": 1e-5} if loose else {"rtol": 2e-6, "atol": 1e-7}
     onp.testing.assert_allclose(loss(Y0, THETA, TIMES, _hodiff_lv),
-                                loss(Y0, THETA, TIMES, _scipy_lv), rtol=1e-7 if loose else 1e-9)
+                                loss(Y0, THETA, TIMES, _scipy_lv), rtol=1e-6 if loose else 1e-9)
     fd = [_central(lambda y: loss(y, THETA, TIMES, _scipy_lv), Y0),
           _central(lambda th: loss(Y0, th, TIMES, _scipy_lv), THETA),
           _central(lambda ts: loss(Y0, THETA, ts, _scipy_lv), TIMES)]
