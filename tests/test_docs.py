@@ -34,6 +34,8 @@ DOCUMENTED = [
     "hodiff.wrap_util",
     "hodiff.differential_operators",
     "hodiff.misc.tracers",
+    "hodiff.scipy.integrate",
+    "hodiff.scipy.signal",
 ]
 DOCTESTED = DOCUMENTED + ["hodiff.core.registry", "hodiff.numpy.shorthand", "hodiff.core.vspace"]
 # Modules with public functions but no examples yet: their doctests must pass, and the missing
