@@ -18,10 +18,15 @@ from hodiff.operators.forward import jvp
 from hodiff.operators.reverse import grad
 
 
+def _size(x: Any) -> int:
+    # From the shape: numpy.size on a Dask array would compute it.
+    return int(_np.prod(_np.shape(unbox(x))))
+
+
 def _basis(leaves: list) -> tuple[list, int]:
     """Identity tangents in vector mode: one direction per real degree of freedom (a complex
     element gets two: 1 and i, the first block of directions real, the second imaginary)."""
-    sizes = [int(_np.size(unbox(x))) for x in leaves]
+    sizes = [_size(x) for x in leaves]
     complex_sizes = [s if _np.result_type(unbox(x)).kind == "c" else 0
                      for x, s in zip(leaves, sizes)]
     n_real = sum(sizes)
@@ -46,7 +51,7 @@ def _jac_blocks(t: Any, in_leaves: list, in_spec: Any) -> Any:
     each row is the gradient of the output's real part, as jacrev gives it."""
     out_shape = _np.shape(unbox(t))[1:]
     complex_out = _np.result_type(unbox(t)).kind == "c"
-    n_real = sum(int(_np.size(unbox(x))) for x in in_leaves)
+    n_real = sum(_size(x) for x in in_leaves)
     blocks, start, start_imag = [], 0, n_real
     for x in in_leaves:
         xs = _np.shape(unbox(x))
@@ -151,7 +156,7 @@ def jacrev(fun: Callable, argnum: ArgNum = 0) -> Callable:
         for k, o in enumerate(out_leaves):
             o_raw = unbox(o)
             rows = []
-            size = int(_np.size(o_raw))
+            size = _size(o_raw)
             # One-hot cotangents: rows of the identity, in the output's library.
             eye = backend.eye(size, _np.result_type(o_raw), like=o_raw) if size else None
             for j in range(size):
