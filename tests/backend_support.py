@@ -258,10 +258,16 @@ def write(backends: list[Backend], path: Path = DOC) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """``--write``: update docs/backends.md (or the file after ``--doc``) for every library
+    usable here; otherwise print the generated lists."""
     usable = [b for b in BACKENDS.values() if b.missing() is None]
+    for name, b in BACKENDS.items():
+        if b not in usable:
+            print(f"{b.name}: not generated ({b.missing()})", file=sys.stderr)
     if "--write" in argv:
-        write(usable)
-        print(f"updated {DOC} for {', '.join(b.name for b in usable) or 'no backend'}")
+        path = Path(argv[argv.index("--doc") + 1]) if "--doc" in argv else DOC
+        write(usable, path)
+        print(f"updated {path} for {', '.join(b.name for b in usable) or 'no library'}")
         return 0
     for b in usable:
         print(section(b))
