@@ -44,6 +44,11 @@ def is_foreign(x: Any) -> bool:
     return namespace(x) is not _np
 
 
+def is_dask(x: Any) -> bool:
+    """Whether `x` (traced or not) is a Dask array."""
+    return namespace(x).__name__ == "dask.array"
+
+
 def zeros(shape: tuple, dtype: Any, like: Any) -> Any:
     """Zeros of `shape` in the library of `like`."""
     return namespace(like).zeros(shape, dtype=dtype)

@@ -112,7 +112,7 @@ def _getitem_jvp(t, ans, x, idx):
 
 
 def _getitem(x, idx):
-    if is_foreign(x) and not hasattr(x, "device"):  # Dask (CuPy indexes as numpy does)
+    if backend.is_dask(x):  # CuPy indexes as numpy does
         return _dask_getitem(x, idx)
     return x[idx]
 
@@ -177,7 +177,7 @@ def _is_basic(idx):
 def _assign(out, idx, v):
     """out[idx] = v on a fresh array `out` that the caller owns; returns the result (a new
     array for Dask, which lacks the index forms a flat assignment covers)."""
-    if not is_foreign(out) or hasattr(out, "device") or _is_basic(idx):
+    if not backend.is_dask(out) or _is_basic(idx):
         out[idx] = v
         return out
     pos = _flat_positions(out.shape, idx)
@@ -190,12 +190,14 @@ def _scatter_add(ct, idx, shape, dtype):
     """zeros(shape)[idx] += ct, repeated positions adding up, in ct's library."""
     xp = backend.namespace(ct)
     out = xp.zeros(shape, dtype)
-    if hasattr(xp.add, "at"):
-        xp.add.at(out, idx, ct)
-        return out
-    if hasattr(ct, "device"):  # CuPy without ufunc.at
-        import cupyx
-        cupyx.scatter_add(out, idx, ct)
+    if not backend.is_dask(ct):  # CuPy: its scatter-add, with the index arrays on the device
+        idx = tuple(backend.put(i, ct) if isinstance(i, _np.ndarray) else i
+                    for i in (idx if isinstance(idx, tuple) else (idx,)))
+        if hasattr(xp.add, "at"):
+            xp.add.at(out, idx, ct)
+        else:
+            import cupyx
+            cupyx.scatter_add(out, idx, ct)
         return out
     if _is_basic(idx):  # Dask: no position repeats
         out[idx] = ct
