@@ -130,9 +130,14 @@ class CupyBackend(Backend):
 BACKENDS = {"dask": DaskBackend(), "cupy": CupyBackend()}
 
 
-def cases_of(spec: Spec) -> range:
+def cases_of(spec: Spec) -> list[tuple[int, str]]:
+    """(case, kind) pairs to run: the first and last case with real inputs, and the first with
+    complex ones where the row has them (every case and kind under HODIFF_PROFILE=thorough)."""
     n = len(spec.cases)
-    return range(n) if ALL_CASES else sorted({0, n - 1})
+    real = [(c, "real") for c in (range(n) if ALL_CASES else sorted({0, n - 1}))]
+    complex_ = [(c, k) for k in spec.kinds if k != "real"
+                for c in range(len(spec.cases_for(k)) if ALL_CASES else 1)]
+    return real + complex_
 
 
 def _case_id(spec: Spec, case: int) -> str:
@@ -147,10 +152,10 @@ def _short(e: BaseException) -> str:
     return text if len(text) <= 110 else text[:107] + "..."
 
 
-def plain_call_fails(backend: Backend, spec: Spec, case: int) -> str | None:
+def plain_call_fails(backend: Backend, spec: Spec, case: int, kind: str = "real") -> str | None:
     """Why the row's function, called without derivatives on backend arrays, fails or pulls
     values to the host (None when it works): what the backend lacks, not what hodiff does."""
-    args, kw = example(spec, case)
+    args, kw = example(spec, case, kind)
     # hodiff's own function on plain values: its primitives call the backend's functions
     # (a row's `ref` may be written for NumPy alone).
     fun = spec.fun
@@ -185,10 +190,10 @@ def quantities(spec: Spec, kw: dict, args: tuple, u: Any, v: tuple, w: tuple) ->
     return [y, pullback(u), t, h]
 
 
-def compare_row(backend: Backend, spec: Spec, case: int) -> None:
+def compare_row(backend: Backend, spec: Spec, case: int, kind: str = "real") -> None:
     """Run one case of a row on NumPy and on `backend`; fail unless they agree to rounding and
     the backend's results are its own arrays, built without computing anything."""
-    args, kw = example(spec, case)
+    args, kw = example(spec, case, kind)
     rng = onp.random.default_rng(case)
     u = None if spec.nondiff else random_like(spec.fun(*args, **kw), rng)
     v, w = random_like(args, rng), random_like(args, rng)

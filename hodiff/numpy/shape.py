@@ -189,7 +189,7 @@ def _assign(out, idx, v):
 def _scatter_add(ct, idx, shape, dtype):
     """zeros(shape)[idx] += ct, repeated positions adding up, in ct's library."""
     xp = backend.namespace(ct)
-    out = xp.zeros(shape, dtype)
+    out = xp.zeros(shape, dtype=dtype)
     if not backend.is_dask(ct):  # CuPy: its scatter-add, with the index arrays on the device
         idx = tuple(backend.put(i, ct) if isinstance(i, _np.ndarray) else i
                     for i in (idx if isinstance(idx, tuple) else (idx,)))
