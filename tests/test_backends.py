@@ -35,7 +35,17 @@ needs_dask = pytest.mark.skipif(
 
 DASK = BACKENDS["dask"]
 CUPY = BACKENDS["cupy"]
-ROW_CASES = [pytest.param(s, c, k, id=f"{s.id}-{c}-{k}") for s in SPECS for c, k in cases_of(s)]
+# Rows whose plain call works on a library but whose derivative rules don't yet, with why, as
+# {"row id": "reason"} per library: expected failures (strict, so a fix must remove the entry).
+# Keep these empty: fix the rule (hodiff/numpy/backend.py has the helpers) rather than list it.
+RULE_GAPS: dict[str, dict[str, str]] = {"dask": {}, "cupy": {}}
+
+
+def _row_cases(library):
+    gaps = RULE_GAPS[library]
+    return [pytest.param(s, c, k, id=f"{s.id}-{c}-{k}", marks=[pytest.mark.xfail(
+        strict=True, reason=f"known gap on {library}: {gaps[s.id]}")] if s.id in gaps else [])
+        for s in SPECS for c, k in cases_of(s)]
 
 
 def _run_row(backend, spec, case, kind):
@@ -50,12 +60,12 @@ def _run_row(backend, spec, case, kind):
     compare_row(backend, spec, case, kind)
 
 
-@pytest.mark.parametrize("spec,case,kind", ROW_CASES)
+@pytest.mark.parametrize("spec,case,kind", _row_cases("dask"))
 def test_row_on_dask(spec, case, kind):
     _run_row(DASK, spec, case, kind)
 
 
-@pytest.mark.parametrize("spec,case,kind", ROW_CASES)
+@pytest.mark.parametrize("spec,case,kind", _row_cases("cupy"))
 def test_row_on_cupy(spec, case, kind):
     _run_row(CUPY, spec, case, kind)
 
