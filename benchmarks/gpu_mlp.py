@@ -167,9 +167,9 @@ class TransferCounter:
 
     def __enter__(self):
         cp = self.cupy
-        self._wrap(cp.ndarray, "get")
-        self._wrap(cp.ndarray, "set")
-        self._wrap(cp.ndarray, "tolist")
+        for name in ("get", "set", "tolist", "item", "__float__", "__int__", "__bool__",
+                     "__complex__"):
+            self._wrap(cp.ndarray, name)
         self._wrap(cp, "asnumpy")
         self._wrap(cp, "asarray", host_input=True)
         self._wrap(cp, "array", host_input=True)
