@@ -127,7 +127,32 @@ class CupyBackend(Backend):
         return [cupy.asnumpy(x) if self.owns(x) else x for x in leaves]
 
 
-BACKENDS = {"dask": DaskBackend(), "cupy": CupyBackend()}
+class FakeGpuBackend(Backend):
+    """tests/fake_gpu.py: CuPy's rules (device arrays, no host arrays beside them, no implicit
+    moves to the host) on the CPU, so CI catches what a GPU would."""
+
+    name, module = "fake GPU", "fake_gpu"
+
+    def _lib(self) -> Any:
+        import fake_gpu
+        from hodiff.numpy import backend
+        backend.LIBRARIES.setdefault("fakegpu", "fakegpu")
+        return fake_gpu
+
+    def to(self, x: onp.ndarray) -> Any:
+        return self._lib().module.asarray(x)
+
+    def owns(self, x: Any) -> bool:
+        return isinstance(x, self._lib().ndarray)
+
+    def to_numpy(self, leaves: list) -> list:
+        return [x._a if self.owns(x) else x for x in leaves]
+
+    def forbid_host(self) -> contextlib.AbstractContextManager:
+        return self._lib().strict()
+
+
+BACKENDS = {"dask": DaskBackend(), "cupy": CupyBackend(), "fakegpu": FakeGpuBackend()}
 
 
 def cases_of(spec: Spec) -> list[tuple[int, str]]:

@@ -38,7 +38,7 @@ CUPY = BACKENDS["cupy"]
 # Rows whose plain call works on a library but whose derivative rules don't yet, with why, as
 # {"row id": "reason"} per library: expected failures (strict, so a fix must remove the entry).
 # Keep these empty: fix the rule (hodiff/numpy/backend.py has the helpers) rather than list it.
-RULE_GAPS: dict[str, dict[str, str]] = {"dask": {}, "cupy": {}}
+RULE_GAPS: dict[str, dict[str, str]] = {"dask": {}, "cupy": {}, "fakegpu": {}}
 
 
 def _row_cases(library):
@@ -55,7 +55,7 @@ def _run_row(backend, spec, case, kind):
     lacks = plain_call_fails(backend, spec, case, kind)
     if lacks is not None:
         if kind == "real":
-            pytest.skip(f"{backend.name} lacks it (listed in docs/backends.md): {lacks}")
+            pytest.skip(f"{backend.name} lacks it: {lacks}")
         pytest.skip(f"{backend.name} lacks it for {kind} inputs: {lacks}")
     compare_row(backend, spec, case, kind)
 
@@ -68,6 +68,49 @@ def test_row_on_dask(spec, case, kind):
 @pytest.mark.parametrize("spec,case,kind", _row_cases("cupy"))
 def test_row_on_cupy(spec, case, kind):
     _run_row(CUPY, spec, case, kind)
+
+
+@pytest.mark.parametrize("spec,case,kind", _row_cases("fakegpu"))
+def test_row_on_fake_gpu(spec, case, kind):
+    """CuPy's rules on the CPU (tests/fake_gpu.py): no host array beside a device one, no
+    implicit move to the host."""
+    _run_row(BACKENDS["fakegpu"], spec, case, kind)
+
+
+def test_the_fake_gpu_catches_a_host_constant():
+    BACKENDS["fakegpu"].to(onp.ones(1))  # registers the stand-in library
+    import fake_gpu
+
+    scaled = hodiff.extend.primitive(lambda x: x * 2.0)
+    hodiff.extend.defvjp(scaled, lambda ans, x: lambda ct: ct * (2.0 * onp.ones(x.shape)))
+    x = fake_gpu.module.asarray(onp.arange(3.0))
+    with pytest.raises(TypeError):
+        grad(lambda x: np.sum(scaled(x)))(x)
+    with fake_gpu.strict(), pytest.raises(fake_gpu.HostTransfer):
+        grad(lambda x: float(np.sum(x)) * x[0])(x)
+
+
+def test_mlp_gradient_stays_on_the_fake_device():
+    """The GPU benchmark's gradient, on the CPU stand-in: device arrays throughout, nothing
+    copied to or from the host inside the step."""
+    BACKENDS["fakegpu"].to(onp.ones(1))
+    import fake_gpu
+
+    params, x, y = _mlp_data()
+    dev = fake_gpu.module.asarray
+    before = fake_gpu.TO_DEVICE[0]
+    dparams, dx, dy = [dev(p) for p in params], dev(x), dev(y)
+    copies = fake_gpu.TO_DEVICE[0] - before
+    with fake_gpu.strict():
+        value, g = value_and_grad(_mlp_loss)(dparams, dx, dy)
+        hs = hessian(lambda w: np.sum(np.tanh(dx[:5] @ w)))(dparams[2][:3])
+    assert fake_gpu.TO_DEVICE[0] - before == copies, "the derivative copied data to the device"
+    leaves = [value, *g, hs]
+    assert all(isinstance(v, fake_gpu.ndarray) for v in leaves)
+    want = [_mlp_loss(params, x, y), *grad(_mlp_loss)(params, x, y),
+            hessian(lambda w: np.sum(np.tanh(x[:5] @ w)))(params[2][:3])]
+    for a, b in zip(leaves, want):
+        onp.testing.assert_allclose(a._a, b, rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("name", ["dask", "cupy"])

@@ -16,6 +16,9 @@ import numpy as _np
 from hodiff.core import unbox
 
 _PLAIN = (_np.ndarray, _np.generic, float, int, complex, bool)
+# Array libraries other than NumPy: the top-level module of an array type -> the module with its
+# array functions. Tests add a stand-in library here (tests/fake_gpu.py).
+LIBRARIES = {"cupy": "cupy", "dask": "dask.array"}
 
 
 def namespace(*xs: Any) -> Any:
@@ -31,11 +34,9 @@ def namespace(*xs: Any) -> Any:
         x = unbox(x)
         if isinstance(x, _PLAIN) or x is None:
             continue
-        module = type(x).__module__
-        if module.startswith("cupy"):
-            return sys.modules["cupy"]
-        if module.startswith("dask"):
-            return sys.modules["dask.array"]
+        library = LIBRARIES.get(type(x).__module__.partition(".")[0])
+        if library is not None:
+            return sys.modules[library]
     return _np
 
 
