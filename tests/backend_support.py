@@ -1,11 +1,12 @@
 """Running the registry's spec rows on other array libraries (Dask, CuPy), and the generated list
 of the rows a library lacks (docs/backends.md).
 
-Each row's case runs on NumPy and on the backend: its value, a reverse-mode cotangent, a
-forward-mode tangent and a forward-over-reverse second derivative, compared to rounding. The
-backend's values must stay its own arrays (lazy for Dask, on the device for CuPy): for Dask the
-whole derivative is built under a scheduler that refuses to compute, so a rule that pulls a value
-to the host fails loudly. A row whose plain call (no derivative) already fails or computes on the
+Each row's case runs on NumPy and on the backend (Dask, CuPy, or fake_gpu.py's CPU stand-in
+with CuPy's rules): its value, a reverse-mode cotangent, a forward-mode tangent and a
+forward-over-reverse second derivative, compared to rounding. The backend's values must stay its
+own arrays (lazy for Dask, on the device for CuPy): for Dask the whole derivative is built under
+a scheduler that refuses to compute, for the stand-in under a guard that refuses moves to the
+host, so a rule that pulls a value to the host fails loudly. A row whose plain call (no derivative) already fails or computes on the
 backend is one the backend lacks: it is skipped and listed in docs/backends.md.
 
 Regenerate the list after adding rows (one command, from the repository root):
@@ -286,8 +287,9 @@ def write(backends: list[Backend], path: Path = DOC) -> None:
 def main(argv: list[str]) -> int:
     """``--write``: update docs/backends.md (or the file after ``--doc``) for every library
     usable here; otherwise print the generated lists."""
-    usable = [b for b in BACKENDS.values() if b.missing() is None]
-    for name, b in BACKENDS.items():
+    listed = [b for name, b in BACKENDS.items() if name != "fakegpu"]  # real libraries only
+    usable = [b for b in listed if b.missing() is None]
+    for b in listed:
         if b not in usable:
             print(f"{b.name}: not generated ({b.missing()})", file=sys.stderr)
     if "--write" in argv:
