@@ -86,8 +86,11 @@ def test_the_fake_gpu_catches_a_host_constant():
     x = fake_gpu.module.asarray(onp.arange(3.0))
     with pytest.raises(TypeError):
         grad(lambda x: np.sum(scaled(x)))(x)
+    # A rule that reads a value on the host (float() of its plain input) fails under strict().
+    peeked = hodiff.extend.primitive(lambda x: x * 2.0)
+    hodiff.extend.defvjp(peeked, lambda ans, x: lambda ct: ct * float(x.sum() * 0 + 2))
     with fake_gpu.strict(), pytest.raises(fake_gpu.HostTransfer):
-        grad(lambda x: float(np.sum(x)) * x[0])(x)
+        grad(lambda x: np.sum(peeked(x)))(x)
 
 
 def test_mlp_gradient_stays_on_the_fake_device():
