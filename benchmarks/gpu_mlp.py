@@ -8,7 +8,7 @@ library's copies in the process; the check is validated on a deliberate copy fir
 counting CuPy's own host-transfer entry points while the step runs.
 
     python benchmarks/gpu_mlp.py                    # on a GPU machine (needs CuPy; torch optional)
-    python benchmarks/gpu_mlp.py --xp numpy --small # CPU dry run of the same code paths
+    python benchmarks/gpu_mlp.py --xp fake --small  # CPU dry run (tests/fake_gpu.py's stand-in)
 
 Results: a table on stdout and JSON in $OUT (if set) or benchmarks/results/gpu_mlp.json.
 """
@@ -89,6 +89,12 @@ def torch_setup(params, X, T, device):
 def load(xp_name):
     if xp_name == "numpy":
         return numpy, (lambda: None), None
+    if xp_name == "fake":  # tests/fake_gpu.py: CuPy's rules on the CPU, to dry-run this script
+        sys.path.insert(0, str(REPO / "tests"))
+        import fake_gpu
+        from hodiff.numpy import backend
+        backend.LIBRARIES.setdefault("fakegpu", "fakegpu")
+        return fake_gpu.module, (lambda: None), fake_gpu.module
     import cupy
     stream = cupy.cuda.get_current_stream()
     return cupy, stream.synchronize, cupy
@@ -223,7 +229,7 @@ def versions():
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--xp", default="cupy", choices=["cupy", "numpy"])
+    ap.add_argument("--xp", default="cupy", choices=["cupy", "numpy", "fake"])
     ap.add_argument("--small", action="store_true", help="tiny sizes (a dry run)")
     ap.add_argument("--calls", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=7)
@@ -292,7 +298,7 @@ def main(argv=None):
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    name = "gpu_mlp.json" if args.xp == "cupy" else "gpu_mlp_dryrun.json"
+    name = "gpu_mlp.json" if args.xp == "cupy" else f"gpu_mlp_dryrun_{args.xp}.json"
     (out / name).write_text(json.dumps(results, indent=1))
     print(f"wrote {out / name}")
     wrong = any("WRONG" in c for c in results["cases"].values())
