@@ -100,7 +100,10 @@ class Box:
     # hodiff.numpy (box_methods), since they need its primitives.
     @property
     def shape(self) -> tuple:
-        return _np.shape(unbox(self))
+        # The array's own attribute first: no numpy dispatch for CuPy or Dask values.
+        x = unbox(self)
+        s = getattr(x, "shape", None)
+        return s if s is not None else _np.shape(x)
 
     @property
     def ndim(self) -> int:
@@ -112,7 +115,9 @@ class Box:
 
     @property
     def dtype(self) -> Any:
-        return _np.result_type(unbox(self))
+        x = unbox(self)
+        dt = getattr(x, "dtype", None)
+        return dt if isinstance(dt, _np.dtype) else _np.result_type(x)
 
 
 def unbox(x: Any) -> Any:

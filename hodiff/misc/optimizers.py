@@ -90,7 +90,7 @@ def sgd(grad, x, callback=None, num_iters=200, step_size=0.1, mass=0.9):
     >>> sgd(lambda x, i: 2 * (x - 3.0), np.zeros(2), step_size=0.5).round(3).tolist()
     [3.0, 3.0]
     """
-    velocity = _np.zeros(len(x))
+    velocity = _np.zeros_like(x, dtype=float)  # in x's library (NumPy, CuPy, Dask)
     for i in range(num_iters):
         g = grad(x, i)
         if callback:
@@ -134,7 +134,7 @@ def rmsprop(grad, x, callback=None, num_iters=100, step_size=0.1, gamma=0.9, eps
     >>> x.round(3).tolist()
     [3.0, 3.0]
     """
-    avg_sq_grad = _np.ones(len(x))
+    avg_sq_grad = _np.ones_like(x, dtype=float)
     for i in range(num_iters):
         g = grad(x, i)
         if callback:
@@ -179,8 +179,8 @@ def adam(grad, x, callback=None, num_iters=100, step_size=0.001, b1=0.9, b2=0.99
     >>> adam(g, {"w": np.zeros(2)}, num_iters=300, step_size=0.1)["w"].round(3).tolist()
     [3.0, 3.0]
     """
-    m = _np.zeros(len(x))
-    v = _np.zeros(len(x))
+    m = _np.zeros_like(x, dtype=float)
+    v = _np.zeros_like(x, dtype=float)
     for i in range(num_iters):
         g = grad(x, i)
         if callback:

@@ -16,11 +16,13 @@ from hodiff.numpy import elementwise as E
 from hodiff.numpy import linear as L
 from hodiff.numpy import reductions as R
 from hodiff.numpy import shape as S
+from hodiff.numpy.backend import is_foreign
 from hodiff.numpy.shorthand import is_complex
 
 
 def _astype_raw(x, dtype):
-    return _np.asarray(x).astype(dtype)
+    # A CuPy or Dask array casts in its own library (np.asarray would compute or copy it).
+    return x.astype(dtype) if is_foreign(x) else _np.asarray(x).astype(dtype)
 
 
 _astype = Primitive(_astype_raw, name="astype", batch_jvp=True)
@@ -39,7 +41,8 @@ def astype(x, dtype, *args, **kwargs):
     (int, bool) give plain values, which carry none."""
     if _np.dtype(dtype).kind in "fc":
         return _astype(x, dtype)
-    return _np.asarray(unbox(x)).astype(dtype, *args, **kwargs)
+    raw = unbox(x)
+    return (raw if is_foreign(raw) else _np.asarray(raw)).astype(dtype, *args, **kwargs)
 
 
 def _swap(f):

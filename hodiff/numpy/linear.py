@@ -12,6 +12,7 @@ import string
 import numpy as _np
 
 from hodiff.core import Primitive, unbox
+from hodiff.numpy import backend
 from hodiff.numpy.elementwise import conjugate, multiply, real
 from hodiff.numpy.reductions import sum
 from hodiff.numpy.shape import (
@@ -199,7 +200,7 @@ def _einsum_vjp(i):
             if c in target:
                 d = next(fresh)
                 ties.append(c + d)
-                eyes.append(_np.eye(n, dtype=bool))
+                eyes.append(backend.eye(n, bool, like=ops[i]))
                 c = d
             target += c
         others = [s for j, s in enumerate(ins) if j != i] + ties
@@ -323,9 +324,9 @@ def diag(v, k=0):
 
 def triu(m, k=0):
     """numpy.triu, as a product with a constant mask."""
-    return multiply(m, _np.triu(_np.ones(shape_of(m)[-2:], dtype=bool), k))
+    return multiply(m, _np.triu(backend.ones(shape_of(m)[-2:], bool, like=m), k))
 
 
 def tril(m, k=0):
     """numpy.tril, as a product with a constant mask."""
-    return multiply(m, _np.tril(_np.ones(shape_of(m)[-2:], dtype=bool), k))
+    return multiply(m, _np.tril(backend.ones(shape_of(m)[-2:], bool, like=m), k))

@@ -11,6 +11,8 @@ import numpy as _np
 
 from hodiff.core import Box, Primitive, lookup, unbox
 from hodiff.core.registry import SUPPORT
+from hodiff.numpy import backend
+from hodiff.numpy.backend import is_foreign
 from hodiff.numpy.shorthand import (
     is_complex,
     nondiff,
@@ -27,7 +29,21 @@ def _lead(t, x):
     return shape_of(t)[:1] if is_batched(t, x) else ()
 
 
-reshape = Primitive(_np.reshape, batch_jvp=True)
+def _reshape(a, shape, order="C"):
+    """numpy.reshape."""
+    if not is_foreign(a):
+        return _np.reshape(a, shape, order=order)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if order != "C":  # Dask has no order=: Fortran order is C order on the reversed axes
+        return _reshape(a.T, shape[::-1]).T
+    try:
+        return a.reshape(shape)
+    except NotImplementedError:
+        # Dask splits or merges axes only where chunks allow: merge all, then split.
+        return a.reshape(-1).reshape(shape)
+
+
+reshape = Primitive(_reshape, name="reshape", batch_jvp=True)
 reshape.defrules(
     0,
     lambda t, ans, x, shape, order="C": reshape(t, _lead(t, x) + shape_of(ans), order=order)
@@ -96,7 +112,108 @@ def _getitem_jvp(t, ans, x, idx):
 
 
 def _getitem(x, idx):
+    if backend.is_dask(x):  # CuPy indexes as numpy does
+        return _dask_getitem(x, idx)
     return x[idx]
+
+
+# -- Dask: the index forms it lacks, through flat positions computed on the host ---------------
+def _parts(idx, ndim):
+    """`idx` as one entry per axis (Ellipsis spelled out, boolean arrays as their nonzero()),
+    or None where it has forms this can't line up (None, integer scalars beside arrays)."""
+    parts = []
+    for i in (idx if isinstance(idx, tuple) else (idx,)):
+        if isinstance(i, _np.ndarray) and i.dtype == bool:
+            parts.extend(i.nonzero())
+        elif isinstance(i, list):
+            parts.append(_np.asarray(i))
+        else:
+            parts.append(i)
+    if any(i is None for i in parts):
+        return None
+    if Ellipsis in [i for i in parts if not isinstance(i, _np.ndarray)]:
+        k = next(n for n, i in enumerate(parts) if not isinstance(i, _np.ndarray)
+                 and i is Ellipsis)
+        parts[k:k + 1] = [slice(None)] * (ndim - len(parts) + 1)
+    return parts + [slice(None)] * (ndim - len(parts))
+
+
+def _dask_getitem(x, idx):
+    parts = _parts(idx, x.ndim)
+    if parts is not None and any(isinstance(i, _np.ndarray) for i in parts):
+        # Beside index arrays, numpy treats integers as 0-d index arrays.
+        parts = [_np.asarray(i) if isinstance(i, (int, _np.integer)) else i for i in parts]
+    adv = [] if parts is None else [n for n, i in enumerate(parts) if isinstance(i, _np.ndarray)]
+    if len(adv) < 2 and all(parts[n].ndim == 1 for n in adv):
+        return x[idx]
+    # Several index arrays: bring their axes to the front in order (numpy puts the result's
+    # broadcast axes first when they are apart; when adjacent, in their place, so move back),
+    # merge them into one axis and index it with the flat positions.
+    rest = [n for n in range(x.ndim) if n not in adv]
+    adjacent = adv == list(range(adv[0], adv[0] + len(adv)))
+    xs = x.shape
+    dims = tuple(xs[n] for n in adv)
+    flat = _np.ravel_multi_index(
+        tuple(i % d for i, d in zip(_np.broadcast_arrays(*[parts[n] for n in adv]), dims)), dims)
+    y = x.transpose(adv + rest).reshape((-1,) + tuple(xs[n] for n in rest))
+    out = y[(flat.reshape(-1),) + tuple(parts[n] for n in rest)]  # Dask takes 1-d arrays
+    out = out.reshape(flat.shape + out.shape[1:])
+    if adjacent and adv[0] > 0:
+        nb = flat.ndim
+        out = _np.moveaxis(out, list(range(nb)), list(range(adv[0], adv[0] + nb)))
+    return out
+
+
+def _flat_positions(shape, idx):
+    """Where the elements of x[idx] sit in x.ravel() (host integers: the index's metadata)."""
+    return _np.arange(int(_np.prod(shape))).reshape(shape)[idx]
+
+
+def _is_basic(idx):
+    return all(isinstance(i, (int, _np.integer, slice)) or i is Ellipsis
+               for i in (idx if isinstance(idx, tuple) else (idx,)))
+
+
+def _assign(out, idx, v):
+    """out[idx] = v on a fresh array `out` that the caller owns; returns the result (a new
+    array for Dask, which lacks the index forms a flat assignment covers)."""
+    if not backend.is_dask(out) or _is_basic(idx):
+        out[idx] = v
+        return out
+    pos = _flat_positions(out.shape, idx)
+    flat = out.reshape(-1)
+    flat[pos.reshape(-1)] = _np.broadcast_to(v, pos.shape).reshape(-1)
+    return flat.reshape(out.shape)
+
+
+def _scatter_add(ct, idx, shape, dtype):
+    """zeros(shape)[idx] += ct, repeated positions adding up, in ct's library."""
+    xp = backend.namespace(ct)
+    out = xp.zeros(shape, dtype=dtype)
+    if not backend.is_dask(ct):  # CuPy: its scatter-add, with the index arrays on the device
+        idx = tuple(backend.put(i, ct) if isinstance(i, _np.ndarray) else i
+                    for i in (idx if isinstance(idx, tuple) else (idx,)))
+        if hasattr(xp.add, "at"):
+            xp.add.at(out, idx, ct)
+        else:
+            import cupyx
+            cupyx.scatter_add(out, idx, ct)
+        return out
+    if _is_basic(idx):  # Dask: no position repeats
+        out[idx] = ct
+        return out
+    # Dask, index arrays: add in rounds, each touching every position at most once.
+    pos = _flat_positions(shape, idx).reshape(-1)
+    ct = ct.reshape(-1)
+    order = _np.argsort(pos, kind="stable")
+    ranked = pos[order]
+    rank = _np.empty_like(pos)
+    rank[order] = _np.arange(len(pos)) - _np.searchsorted(ranked, ranked, "left")
+    out = out.reshape(-1)
+    for r in range(int(rank.max()) + 1 if len(pos) else 0):
+        sel = _np.nonzero(rank == r)[0]
+        out[pos[sel]] = ct[sel] if r == 0 else out[pos[sel]] + ct[sel]
+    return out.reshape(shape)
 
 
 getitem = Primitive(_getitem, name="getitem", batch_jvp=True)
@@ -109,7 +226,10 @@ getitem.defrules(
 
 def _untake(ct, idx, shape, dtype):
     """The transpose of x[idx]: scatter-add `ct` into zeros of `shape`."""
-    out = _np.zeros(shape, _np.result_type(dtype, ct))
+    dt = _np.result_type(dtype, ct)
+    if is_foreign(ct):
+        return _scatter_add(ct, idx, shape, dt)
+    out = _np.zeros(shape, dt)
     _np.add.at(out, idx, ct)
     return out
 
@@ -127,28 +247,35 @@ untake.defrules(0, _untake_jvp, lambda ans, ct, idx, shape, dtype: lambda c: get
 def _index_update(x, idx, v):
     # Like numpy's x[idx] = v: x keeps its dtype (a complex v into a real x keeps its real part).
     dt = _np.result_type(x)
-    out = _np.array(x, dtype=dt if dt.kind in "fc" else _np.result_type(x, v, 1.0), copy=True)
-    out[idx] = _np.real(v) if out.dtype.kind != "c" and _np.iscomplexobj(v) else v
+    dt = dt if dt.kind in "fc" else _np.result_type(x, v, 1.0)
+    v = _np.real(v) if dt.kind != "c" and _np.iscomplexobj(v) else v
+    if is_foreign(x) or is_foreign(v):
+        # In x's library (a host x with a CuPy or Dask v moves to v's), never computed.
+        x = x if is_foreign(x) else backend.put(x, v)
+        return _assign(backend.to_same(x, dt, copy=True), idx, v)
+    out = _np.array(x, dtype=dt, copy=True)
+    out[idx] = v
     return out
 
 
 def _kept(x, idx):
     # 1 where x[idx] = v leaves x's value in place, 0 where it is overwritten.
-    mask = _np.ones(shape_of(x), dtype=bool)
-    mask[idx] = False
-    return mask
+    mask = backend.ones(shape_of(x), bool, like=x)
+    return _assign(mask, idx, False)
 
 
 def _scatter_jvp(t, ans, x, idx, v):
     xs, dt = shape_of(x), _np.result_type(unbox(ans))
+    zeros = lambda lead: backend.zeros(lead + xs, dt, like=t)  # noqa: E731
     if not is_batched(t, v):
-        return index_update(_np.zeros(xs, dt), idx, t)
-    n, target = shape_of(t)[0], _np.zeros(xs)[idx].shape
-    if _np.zeros((n,) + xs)[_batched_index(idx)].shape != (n,) + target:
-        return map_batch(lambda tk: index_update(_np.zeros(xs, dt), idx, tk), t)
+        return index_update(zeros(()), idx, t)
+    n = shape_of(t)[0]
+    target = _np.broadcast_to(0.0, xs)[idx].shape  # shape arithmetic on a memoryless probe
+    if _np.broadcast_to(0.0, (n,) + xs)[_batched_index(idx)].shape != (n,) + target:
+        return map_batch(lambda tk: index_update(zeros(()), idx, tk), t)
     vs = shape_of(v)  # line v's axes up with the target's last ones, past the batch axis
     t = reshape(t, (n,) + (1,) * (len(target) - len(vs)) + vs)
-    return index_update(_np.zeros((n,) + xs, dt), _batched_index(idx), t)
+    return index_update(zeros((n,)), _batched_index(idx), t)
 
 
 def _scatter_vjp(ans, x, idx, v):
@@ -182,7 +309,7 @@ def _concat_jvp(i):
         lead = _lead(t, arrays[i])
         # Zeros in the output's dtype: a float32 tangent beside a float64 constant is float64.
         dt = _np.result_type(unbox(t), unbox(ans))
-        parts = [t if j == i else _np.zeros(lead + shape_of(a), dtype=dt)
+        parts = [t if j == i else backend.zeros(lead + shape_of(a), dt, like=t)
                  for j, a in enumerate(arrays)]
         return _concatenate_prim(*parts, axis=axis % nd + len(lead))
     return jvp
@@ -331,6 +458,8 @@ def array(obj, dtype=None, copy=True, **kwargs):
     if isinstance(obj, (list, tuple)) and _has_box(obj):
         out = stack([array(o) for o in obj])
         return out if dtype is None else lookup("astype")(out, dtype)
+    if is_foreign(obj):  # a CuPy or Dask array stays one (np.array would compute or copy it)
+        return backend.to_same(obj, dtype, copy=bool(copy))
     return _np.array(obj, dtype=dtype, copy=copy, **kwargs)
 
 
@@ -338,6 +467,8 @@ def asarray(obj, dtype=None, **kwargs):
     """numpy.asarray; traced values stay traced."""
     if isinstance(obj, Box) or (isinstance(obj, (list, tuple)) and _has_box(obj)):
         return array(obj, dtype=dtype)
+    if is_foreign(obj):
+        return backend.to_same(obj, dtype)
     return _np.asarray(obj, dtype=dtype, **kwargs)
 
 
@@ -360,6 +491,9 @@ def full(shape, fill_value, dtype=None, **kwargs):
     if isinstance(fill_value, Box):
         out = broadcast_to(fill_value, (shape,) if _np.ndim(shape) == 0 else tuple(shape))
         return out if dtype is None else lookup("astype")(out, dtype)
+    like = kwargs.get("like")
+    if like is not None and is_foreign(like):  # numpy's like= doesn't reach every library
+        return backend.namespace(like).full(shape, fill_value, dtype=dtype)
     return _np.full(shape, fill_value, dtype=dtype, **kwargs)
 
 

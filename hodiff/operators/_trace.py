@@ -14,6 +14,7 @@ from hodiff.core.tree import flatten, unflatten
 from hodiff.core.vspace import custom_space
 from hodiff.modes.forward import ForwardTag
 from hodiff.modes.reverse import ReverseTag, backward
+from hodiff.numpy import backend
 
 ArgNum = int | Sequence[int]
 
@@ -39,11 +40,14 @@ def _check_leaf(x: Any, who: str) -> Any:
 
 
 def _zeros_like(x: Any, lead: tuple = ()) -> Any:
+    # In x's own library (a CuPy or Dask input gets a CuPy or Dask zero).
     raw = unbox(x)
     space = custom_space(raw)
     if space is not None and not lead:
         return space.zeros()
-    return _np.zeros(lead + _np.shape(raw), dtype=_np.result_type(raw))
+    if not lead and backend.is_foreign(raw):
+        return backend.zeros_like(raw)
+    return backend.zeros(lead + _np.shape(raw), _np.result_type(raw), like=raw)
 
 
 def _fit(ct: Any, leaf: Any) -> Any:
@@ -59,7 +63,8 @@ def _fit(ct: Any, leaf: Any) -> Any:
         if ct_dt.kind == "c" and dt.kind != "c":
             ct = hnp.real(ct)
         ct = hnp.astype(ct, dt)
-    scalar_leaf = not isinstance(raw_leaf, _np.ndarray) and _np.ndim(raw_leaf) == 0
+    # A Python or NumPy scalar, not a 0-d array (of NumPy or of another library).
+    scalar_leaf = isinstance(raw_leaf, (float, int, complex, _np.generic))
     if scalar_leaf and not isinstance(ct, Box):
         ct = dt.type(ct)  # a scalar input gets a numpy scalar back, not a 0-d array
     return ct
@@ -113,6 +118,8 @@ def _ones_for_grad(ans: Any, who: str) -> Any:
             f"{who} needs a function with a scalar output, but this one returned {got}. "
             f"For a vector output use jacobian / jacrev / jacfwd, elementwise_grad (if it is "
             f"elementwise), or vjp with a cotangent; or reduce it first, e.g. np.sum(f(x)).")
+    if backend.is_foreign(raw):  # a CuPy or Dask output gets a seed of its own library
+        return backend.ones(_np.shape(raw), _np.result_type(raw), like=raw)
     return _np.ones(_np.shape(raw), dtype=_np.result_type(raw))[()]
 
 

@@ -16,6 +16,7 @@ import numpy as _np
 import hodiff.numpy as hnp
 from hodiff.core import unbox
 from hodiff.core.tree import flatten, unflatten
+from hodiff.numpy import backend
 from hodiff.operators._trace import (
     _jvp_trace,
     _ones_for_grad,
@@ -87,11 +88,10 @@ def jacfwd(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: boo
     basis, start = [], 0
     for leaf, size in zip(leaves, sizes):
         raw = unbox(leaf)
-        t = _np.zeros((dirs, size), dtype=_np.result_type(raw))
-        t[start:start + size] = _np.eye(size)
-        if check:
-            t[n + start:n + start + size] = 1j * _np.eye(size)
-        basis.append(t.reshape((dirs,) + _np.shape(raw)))
+        # Columns of the identity, made in the input's library (CuPy, Dask, NumPy).
+        eye = backend.eye(n, _np.result_type(raw), like=raw)[:, start:start + size]
+        t = hnp.concatenate([eye, 1j * eye]) if check else eye
+        basis.append(hnp.reshape(t, (dirs,) + _np.shape(raw)))
         start += size
     _, t = _jvp_trace(fun, args, kwargs, argnums, single, unflatten(spec, basis), dirs, who)
     t_leaves, out_spec = flatten(t)
@@ -118,14 +118,14 @@ def jacrev(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: boo
         dt = _np.result_type(o_raw, _np.complex64)
         rows = []
         for j in range(int(_np.size(o_raw))):
-            ct = [_np.zeros(_np.shape(unbox(p)), _np.result_type(unbox(p), _np.complex64))
-                  for p in out_leaves]
-            ct[k] = _np.zeros(_np.shape(o_raw), dt)
-            ct[k].reshape(-1)[j] = 1
+            ct = [backend.zeros(_np.shape(unbox(p)), _np.result_type(unbox(p), _np.complex64),
+                                like=unbox(p)) for p in out_leaves]
+            unit = backend.eye(int(_np.size(o_raw)), dt, like=o_raw)[j]
+            ct[k] = hnp.reshape(unit, _np.shape(o_raw))
             row = flatten(pullback(unflatten(out_spec, ct)))[0]
             if check:
                 if _np.result_type(o_raw).kind == "c":
-                    ct[k].reshape(-1)[j] = -1j
+                    ct[k] = -1j * ct[k]
                     row_v = flatten(pullback(unflatten(out_spec, ct)))[0]
                 else:
                     row_v = [0 * _np.asarray(unbox(r)) for r in row]

@@ -12,16 +12,22 @@ import numpy as _np
 import hodiff.numpy as hnp
 from hodiff.core import unbox
 from hodiff.core.tree import flatten, unflatten
+from hodiff.numpy import backend
 from hodiff.operators import holomorphic as holo
 from hodiff.operators._trace import ArgNum, _argnums, _jvp_trace, _select, _vjp_trace
 from hodiff.operators.forward import jvp
 from hodiff.operators.reverse import grad
 
 
+def _size(x: Any) -> int:
+    # From the shape: numpy.size on a Dask array would compute it.
+    return int(_np.prod(_np.shape(unbox(x))))
+
+
 def _basis(leaves: list) -> tuple[list, int]:
     """Identity tangents in vector mode: one direction per real degree of freedom (a complex
     element gets two: 1 and i, the first block of directions real, the second imaginary)."""
-    sizes = [int(_np.size(unbox(x))) for x in leaves]
+    sizes = [_size(x) for x in leaves]
     complex_sizes = [s if _np.result_type(unbox(x)).kind == "c" else 0
                      for x, s in zip(leaves, sizes)]
     n_real = sum(sizes)
@@ -29,11 +35,12 @@ def _basis(leaves: list) -> tuple[list, int]:
     out, start, start_imag = [], 0, n_real
     for x, size, csize in zip(leaves, sizes, complex_sizes):
         raw = unbox(x)
-        t = _np.zeros((n, size), dtype=_np.result_type(raw))
-        t[start:start + size] = _np.eye(size)
+        # Columns of the n-by-n identity, made in the input's library (CuPy, Dask, NumPy).
+        eye = backend.eye(n, _np.result_type(raw), like=raw)
+        t = eye[:, start:start + size]
         if csize:
-            t[start_imag:start_imag + csize] = 1j * _np.eye(csize)
-        out.append(t.reshape((n,) + _np.shape(raw)))
+            t = t + 1j * eye[:, start_imag:start_imag + csize]
+        out.append(hnp.reshape(t, (n,) + _np.shape(raw)))
         start += size
         start_imag += csize
     return out, n
@@ -45,7 +52,7 @@ def _jac_blocks(t: Any, in_leaves: list, in_spec: Any) -> Any:
     each row is the gradient of the output's real part, as jacrev gives it."""
     out_shape = _np.shape(unbox(t))[1:]
     complex_out = _np.result_type(unbox(t)).kind == "c"
-    n_real = sum(int(_np.size(unbox(x))) for x in in_leaves)
+    n_real = sum(_size(x) for x in in_leaves)
     blocks, start, start_imag = [], 0, n_real
     for x in in_leaves:
         xs = _np.shape(unbox(x))
@@ -169,16 +176,18 @@ def jacrev(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
         for k, o in enumerate(out_leaves):
             o_raw = unbox(o)
             rows = []
-            for j in range(int(_np.size(o_raw))):
-                ct = [_np.zeros_like(unbox(p)) for p in out_leaves]
-                ct[k] = _np.zeros(_np.shape(o_raw), _np.result_type(o_raw))
-                ct[k].reshape(-1)[j] = 1
+            size = _size(o_raw)
+            # One-hot cotangents: rows of the identity, in the output's library.
+            eye = backend.eye(size, _np.result_type(o_raw), like=o_raw) if size else None
+            for j in range(size):
+                ct = [backend.zeros_like(p) for p in out_leaves]
+                ct[k] = hnp.reshape(eye[j], _np.shape(o_raw))
                 rows.append(flatten(pullback(unflatten(out_spec, ct)))[0])
             blocks = []
             for i, x in enumerate(in_leaves):
                 xs = _np.shape(unbox(x))
                 stacked = hnp.stack([r[i] for r in rows]) if rows else \
-                    _np.zeros((0,) + xs, _np.result_type(unbox(x)))
+                    backend.zeros((0,) + xs, _np.result_type(unbox(x)), like=x)
                 blocks.append(hnp.reshape(stacked, _np.shape(o_raw) + xs))
             result.append(unflatten(in_spec, blocks))
         return unflatten(out_spec, result)
