@@ -36,6 +36,14 @@ from hodiff.operators import (
 
 egrad = elementwise_grad
 
+# Values leaving the trace (issue 5): the conversion errors and the plain value for logging.
+from hodiff.core import (  # noqa: E402
+    TracerAssignmentError,
+    TracerConversionError,
+    TracerItemError,
+    primal_value,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -45,4 +53,5 @@ __all__ = [
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
     "vector_jacobian_product", "vjp",
+    "TracerAssignmentError", "TracerConversionError", "TracerItemError", "primal_value",
 ]

@@ -8,7 +8,18 @@ from hodiff.core.registry import (
     all_primitives,
     lookup,
 )
-from hodiff.core.tracing import Box, EscapedTracerError, Tag, current_depth, new_tag, unbox
+from hodiff.core.tracing import (
+    Box,
+    EscapedTracerError,
+    Tag,
+    TracerAssignmentError,
+    TracerConversionError,
+    TracerItemError,
+    current_depth,
+    new_tag,
+    primal_value,
+    unbox,
+)
 
 __all__ = [
     "Box",
@@ -16,9 +27,13 @@ __all__ = [
     "NondiffPrimitive",
     "Primitive",
     "Tag",
+    "TracerAssignmentError",
+    "TracerConversionError",
+    "TracerItemError",
     "all_primitives",
     "current_depth",
     "lookup",
     "new_tag",
+    "primal_value",
     "unbox",
 ]

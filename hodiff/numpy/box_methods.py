@@ -4,9 +4,17 @@ Imports hodiff.core and the numpy family modules.
 """
 from __future__ import annotations
 
+import operator as _operator
+
 import numpy as _np
 
 from hodiff.core import Box, Primitive, unbox
+from hodiff.core.tracing import (
+    TracerAssignmentError,
+    TracerItemError,
+    conversion_error,
+    is_live,
+)
 from hodiff.numpy import elementwise as E
 from hodiff.numpy import linear as L
 from hodiff.numpy import reductions as R
@@ -49,9 +57,21 @@ def _unary(f):
     return lambda self: f(self)
 
 
+_TO_ARRAY = ("create arrays that receive traced values with hodiff.numpy (`import hodiff.numpy "
+             "as np; A = np.zeros(n); A[i] = x`), or build them with np.stack / "
+             "np.index_update(A, i, x)")
+
+
 def _item(self, *args):
-    # Stays traced (a 0-d value), unlike float(x), so derivatives flow through .item().
-    return S.getitem(self, args) if args else S.reshape(self, ())
+    raise conversion_error(
+        self, "x.item()", "keep x as a traced (0-d) array: x itself, x[i], or x.reshape(())",
+        TracerItemError)
+
+
+def _tolist(self):
+    raise conversion_error(
+        self, "x.tolist()", "keep x as a traced array and index it (x[i]) or iterate over it",
+        TracerItemError)
 
 
 def _setitem(self, idx, value):
@@ -91,20 +111,61 @@ def _method_transpose(self, *axes):
     return S.transpose(self, axes or None)
 
 
-def _plain_conversion(kind):
-    def convert(self):
-        return kind(unbox(self))
-    convert.__doc__ = f"{kind.__name__}(x): the plain value, which carries no derivative."
-    return convert
+def _bool(self):
+    # Control flow (if x > 0:) needs it; a truth value has no derivative to lose.
+    return bool(unbox(self))
+
+
+def _dead(self):
+    # A box whose call has returned (it escaped) no longer takes derivatives: reading its plain
+    # value loses nothing.
+    return not is_live(self._tag)
+
+
+def _float(self):
+    if _dead(self):
+        return float(unbox(self))
+    raise conversion_error(
+        self, "float() (or a math.* function, or assignment into a plain numpy array, which "
+        "call it)", "use hodiff.numpy's functions on the traced value (np.sin(x) rather than "
+        "math.sin(x)); " + _TO_ARRAY)
+
+
+def _int(self):
+    if _dead(self):
+        return int(unbox(self))
+    raise conversion_error(
+        self, "int()", "use np.floor / np.round / x.astype(int) from hodiff.numpy, which keep "
+        "an array (whose derivative is zero)")
+
+
+def _index(self):
+    if _dead(self):
+        return _operator.index(unbox(self))
+    raise conversion_error(
+        self, "operator.index() (using it as an index, a range bound or a size)",
+        "index with hodiff.numpy's integer arrays (x.astype(int)) or with plain integers")
+
+
+def _complex(self):
+    if _dead(self):
+        return complex(unbox(self))
+    raise conversion_error(
+        self, "complex()", "use hodiff.numpy's functions (x + 0j, x.astype(complex))")
+
+
+def _format(self, spec):
+    # f"{loss:.3f}" prints the plain value (formatting carries no derivative).
+    raw = unbox(self)
+    return format(raw[()] if isinstance(raw, _np.ndarray) and raw.ndim == 0 else raw, spec)
 
 
 def _array(self, dtype=None, copy=None):
-    raise TypeError(
-        "A hodiff traced value was converted to a plain numpy array (np.asarray/np.array on it, "
-        "or a plain numpy or C function that needs one). That would silently drop its "
-        "derivative. Use `import hodiff.numpy as np` for the numpy call, or, if the value is "
-        "meant to be a constant, hodiff.stop_gradient(x) first."
-    )
+    raise conversion_error(
+        self, "a conversion to a plain numpy array (np.asarray / np.array on it, assignment "
+        "into an array made by plain numpy, or a plain numpy or C function that needs one)",
+        "use `import hodiff.numpy as np` for the numpy call; " + _TO_ARRAY,
+        TracerAssignmentError)
 
 
 def _array_function(self, func, types, args, kwargs):
@@ -152,9 +213,8 @@ _METHODS = {
     "__ge__": _binary(E.greater_equal), "__eq__": _binary(E.equal),
     "__ne__": _binary(E.not_equal),
     "__getitem__": S.getitem, "__setitem__": _setitem, "__len__": _len, "__iter__": _iter,
-    "__bool__": _plain_conversion(bool), "__float__": _plain_conversion(float),
-    "__int__": _plain_conversion(int), "__index__": _plain_conversion(int),
-    "__complex__": _plain_conversion(complex),
+    "__bool__": _bool, "__float__": _float, "__int__": _int, "__index__": _index,
+    "__complex__": _complex, "__format__": _format, "tolist": _tolist,
     "__array__": _array, "__array_function__": _array_function,
     "__array_ufunc__": _array_ufunc, "__repr__": _repr,
     "sum": R.sum, "mean": R.mean, "prod": R.prod, "max": R.max, "min": R.min,
