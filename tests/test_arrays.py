@@ -111,8 +111,9 @@ def test_operators_random_shapes(x):
                                 rtol=1e-10)
 
 
-def test_in_place_operators_rebind():
-    # x += y on a traced value makes a new traced value (no mutation of the input)
+def test_in_place_operators_follow_numpy_and_python():
+    # On an array, y += ... updates y in place as numpy does (y and x are one array here), yet
+    # the caller's array is never changed; on a float it makes a new value, as Python does.
     def f(x):
         y = x
         y += 1.0
@@ -124,9 +125,15 @@ def test_in_place_operators_rebind():
 
     x = onp.array([0.5, 1.0])
     before = x.copy()
-    # f(x) = sum(((x + 1) x - 0.5)^2 / 4): f' = ((x+1)x - 0.5)(2x + 1) / 2
-    onp.testing.assert_allclose(grad(f)(x), ((x + 1) * x - 0.5) * (2 * x + 1) / 2, rtol=1e-12)
+    # numpy: y *= x squares x + 1, so f(x) = sum(((x + 1)^2 - 0.5)^2 / 4)
+    onp.testing.assert_allclose(grad(f)(x), ((x + 1) ** 2 - 0.5) * (x + 1), rtol=1e-12)
+    onp.testing.assert_allclose(jacfwd(f)(x), ((x + 1) ** 2 - 0.5) * (x + 1), rtol=1e-12)
     onp.testing.assert_allclose(x, before)
+    assert f(x.copy()) == pytest.approx(onp.sum(((x + 1) ** 2 - 0.5) ** 2 / 4))
+    # a Python float: f(x) = ((x + 1) x - 0.5)^2 / 4, f' = ((x+1)x - 0.5)(2x + 1) / 2
+    for s in (0.5, 1.0):
+        assert grad(f)(s) == pytest.approx(((s + 1) * s - 0.5) * (2 * s + 1) / 2, rel=1e-12)
+        assert deriv(f)(s) == pytest.approx(((s + 1) * s - 0.5) * (2 * s + 1) / 2, rel=1e-12)
 
 
 # -- properties ---------------------------------------------------------------------------------

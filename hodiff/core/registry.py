@@ -78,6 +78,10 @@ class Primitive:
         # Only the newest tag is checked here; older ones are checked when their level runs.
         stack = _live.get()
         if top.level >= len(stack) or stack[top.level] is not top:
+            if top.is_constant(top_box):
+                # An array made by a constructor that was never assigned a traced value: it
+                # is plain data, wherever it is used.
+                return self(*[_open_constant(a) for a in args], **kwargs)
             raise escaped_error(top_box)
         return top.process(self, args, kwargs)
 
@@ -124,10 +128,17 @@ class NondiffPrimitive(Primitive):
 
 def _all_live(x: Any) -> bool:
     while isinstance(x, Box):
-        if not is_live(x._tag):
+        if not is_live(x._tag) and not x._tag.is_constant(x):
             return False
         x = x._primal
     return True
+
+
+def _open_constant(x: Any) -> Any:
+    # Constant boxes whose call has returned stand for their plain value.
+    while isinstance(x, Box) and not is_live(x._tag) and x._tag.is_constant(x):
+        x = x._primal
+    return x
 
 
 def lookup(name: str) -> Primitive:

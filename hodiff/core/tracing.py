@@ -51,6 +51,16 @@ class Tag:
     def process(self, prim: Any, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
         raise NotImplementedError
 
+    def constant(self, x: Any) -> Any:
+        """`x` as a box of this call that carries no derivative (yet): an array made by
+        hodiff.numpy's constructors, which can take traced values by assignment. Tags that
+        have no such boxes return `x` itself."""
+        return x
+
+    def is_constant(self, box: "Box") -> bool:
+        """Whether `box` (one of this tag's) carries no derivative."""
+        return False
+
     def apply(self, prim: Any, args: tuple, kwargs: dict) -> tuple[Any, list, list]:
         """Open this tag's boxes among `args` and apply `prim` one level down.
 

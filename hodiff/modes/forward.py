@@ -39,6 +39,8 @@ class ForwardTag(Tag):
         t_out = None
         for i, box in mine:
             t = box._tangent
+            if t is None:
+                continue  # a constant box
             rule = rules.get(i)
             if rule is None:
                 if prim.vjps.get(i) is None:
@@ -53,7 +55,15 @@ class ForwardTag(Tag):
                 t_out = t_i if t_out is None else t_out + t_i
         if t_out is None:
             return ans
+        if isinstance(t_out, Box) and t_out._tag is self and t_out._tangent is None:
+            t_out = t_out._primal  # a rule returned a constant made by a constructor
         return DualBox(self, ans, t_out)
+
+    def constant(self, x: Any) -> DualBox:
+        return DualBox(self, x, None)
+
+    def is_constant(self, box: Box) -> bool:
+        return box._tangent is None
 
     def box(self, x: Any, t: Any) -> DualBox:
         return DualBox(self, x, t)

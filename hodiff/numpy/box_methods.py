@@ -76,15 +76,45 @@ def _tolist(self):
 
 def _setitem(self, idx, value):
     # numpy's in-place assignment, done functionally: the box now stands for the updated array.
-    # Other boxes that were views of this one (y = x[1:]) keep their old values.
-    new = S.index_update(self, S._raw_index(idx), value)
-    if type(new) is not type(self) or new._tag is not self._tag:
+    # Values read from it earlier (y = x[1:]) keep their old values: see docs/errors.md.
+    _become(self, S.index_update(self, S._raw_index(idx), value))
+
+
+def _become(self, new):
+    """Make box `self` stand for `new` (the result of an in-place update of it)."""
+    tag = self._tag
+    if isinstance(new, Box) and new._tag is tag:
+        for slot in ("_primal",) + type(new).__slots__:
+            setattr(self, slot, getattr(new, slot))
+    elif tag.is_constant(self) and (not isinstance(new, Box) or new._tag.level < tag.level):
+        self._primal = new  # still no derivative of this call (plain, or an outer call's)
+    else:
         raise TypeError(
-            "x[idx] = v needs v traced by the same or an outer derivative call as x; here v "
-            "comes from a derivative call nested inside x's. Build a new array instead: "
-            "x = hodiff.numpy.index_update(x, idx, v).")
-    for slot in ("_primal",) + type(new).__slots__:
-        setattr(self, slot, getattr(new, slot))
+            "x[idx] = v (or x += v) needs v traced by the same or an outer derivative call as "
+            "x; here v comes from a derivative call nested inside the one that made x. Make "
+            "x inside the nested call (x = hodiff.numpy.zeros(...) there), or build a new "
+            "array: x = hodiff.numpy.index_update(x, idx, v).")
+
+
+def _inplace(f):
+    def update(self, other):
+        # numpy's A += B on an array: A keeps its shape and dtype, and every name for A sees
+        # the change. On a scalar (Python or numpy float), as in Python: a new value.
+        new = f(self, other)
+        if not isinstance(unbox(self), _np.ndarray):
+            return new
+        shape, dt = self.shape, self.dtype
+        if S.shape(new) != shape:
+            raise ValueError(f"non-broadcastable output operand with shape {shape} doesn't "
+                             f"match the broadcast shape {S.shape(new)}")
+        if S.result_type(new) != dt:
+            if S.result_type(new).kind == "c" and dt.kind != "c":
+                raise TypeError(f"Cannot cast a complex result to {dt} in place (numpy's "
+                                "rule for A += B); write A = A + B instead.")
+            new = astype(new, dt)
+        _become(self, new)
+        return self
+    return update
 
 
 def _iter(self):
@@ -226,6 +256,9 @@ _METHODS = {
     "take": S.take, "conj": E.conjugate, "conjugate": E.conjugate, "clip": E.clip,
     "round": E.round, "astype": astype, "item": _item, "copy": E.positive,
     "__hash__": object.__hash__,
+    "__iadd__": _inplace(E.add), "__isub__": _inplace(E.subtract),
+    "__imul__": _inplace(E.multiply), "__itruediv__": _inplace(E.divide),
+    "__ipow__": _inplace(E.power), "__imatmul__": _inplace(L.matmul),
 }
 
 def _as_method(fun):

@@ -78,11 +78,13 @@ def _vjp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
     tag = ReverseTag()
     with new_tag(tag):
         boxed = [tag.leaf(leaf) for leaf in leaves]
+        # (read before the call: x[i] = v or x += v inside it makes an input box stand for
+        # the updated array)
+        leaf_ids = [b._index for b in boxed]
         out = fun(*_replace(args, argnums, single, unflatten(spec, boxed)), **kwargs)
     out_leaves, out_spec = flatten(out)
     out_ids = [tag.index_of(o) for o in out_leaves]
     out_primals = [o._primal if i is not None else o for o, i in zip(out_leaves, out_ids)]
-    leaf_ids = [b._index for b in boxed]
 
     def pullback(ct: Any, consume: bool = False) -> Any:
         ct_leaves = flatten(ct)[0] if out_spec is not None else [ct]
