@@ -38,6 +38,7 @@ egrad = elementwise_grad
 
 # Values leaving the trace (issue 5): the conversion errors and the plain value for logging.
 from hodiff.core import (  # noqa: E402
+    MissingRuleError,
     TracerAssignmentError,
     TracerConversionError,
     TracerItemError,
@@ -53,5 +54,5 @@ __all__ = [
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
     "vector_jacobian_product", "vjp",
-    "TracerAssignmentError", "TracerConversionError", "TracerItemError", "primal_value",
+    "MissingRuleError", "TracerAssignmentError", "TracerConversionError", "TracerItemError", "primal_value",
 ]

@@ -3,6 +3,7 @@
 Nothing here imports the rest of hodiff.
 """
 from hodiff.core.registry import (
+    MissingRuleError,
     NondiffPrimitive,
     Primitive,
     all_primitives,
@@ -24,6 +25,7 @@ from hodiff.core.tracing import (
 __all__ = [
     "Box",
     "EscapedTracerError",
+    "MissingRuleError",
     "NondiffPrimitive",
     "Primitive",
     "Tag",

@@ -25,6 +25,11 @@ _PRIMITIVES: dict[str, "Primitive"] = {}
 SUPPORT: dict[str, Callable] = {}
 
 
+class MissingRuleError(TypeError, NotImplementedError):
+    """A primitive has no derivative rule for the argument and mode asked (autograd raises
+    NotImplementedError there; earlier hodiff raised TypeError, so it is both)."""
+
+
 class Primitive:
     """A function hodiff treats as a black box whose derivative rules it is told.
 
@@ -100,8 +105,8 @@ class Primitive:
             self.vjps[argnum] = vjp
         return self
 
-    def missing_rule(self, argnum: int, mode: str) -> TypeError:
-        return TypeError(
+    def missing_rule(self, argnum: int, mode: str) -> MissingRuleError:
+        return MissingRuleError(
             f"hodiff has no derivative rule for argument {argnum} of {self.__name__} (asked in "
             f"{mode} mode; it has forward rules for arguments {sorted(self.jvps)} and reverse "
             f"rules for {sorted(self.vjps)}). Differentiate with respect to another argument, "

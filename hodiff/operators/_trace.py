@@ -58,7 +58,28 @@ def _fit(ct: Any, leaf: Any) -> Any:
 
 
 def _select(args: tuple, argnums: tuple[int, ...], single: bool) -> Any:
+    for n in argnums:
+        if not -len(args) <= n < len(args):
+            raise IndexError(
+                f"argnum {n} is out of range: the function was called with {len(args)} "
+                f"positional argument(s). Pass argnum between 0 and {len(args) - 1}, and give "
+                f"the arguments to differentiate positionally.")
     return args[argnums[0]] if single else tuple(args[n] for n in argnums)
+
+
+def check_like(given: Any, like: Any, who: str, what: str, of: str, lead: tuple = ()) -> None:
+    """Raise if `given` (a tangent or cotangent) does not have `like`'s shape (after `lead`),
+    or is complex where `like` is real: it would silently give a wrong derivative."""
+    if given is None:
+        return
+    g_raw, l_raw = unbox(given), unbox(like)
+    g_shape, l_shape = _np.shape(g_raw), lead + _np.shape(l_raw)
+    if g_shape != l_shape:
+        raise ValueError(f"{who}: the {what} has shape {g_shape}, but the {of} it goes with "
+                         f"has shape {l_shape}; they must match.")
+    if _np.iscomplexobj(g_raw) and not _np.iscomplexobj(l_raw):
+        raise TypeError(f"{who}: the {what} is complex but the {of} it goes with is real "
+                        f"({_np.result_type(l_raw)}); give a real {what}.")
 
 
 def _replace(args: tuple, argnums: tuple[int, ...], single: bool, new: Any) -> list:
@@ -90,6 +111,8 @@ def _vjp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
         ct_leaves = flatten(ct)[0] if out_spec is not None else [ct]
         if len(ct_leaves) != len(out_ids):
             raise ValueError(f"{who}: the cotangent's structure does not match the output's")
+        for c, o in zip(ct_leaves, out_primals):
+            check_like(c, o, who, "cotangent", "output")
         seeds = [(i, c) for i, c in zip(out_ids, ct_leaves) if i is not None and c is not None]
         cts = backward(tag.tape, seeds, leaf_ids, consume)
         return unflatten(spec, [_fit(c, leaf) for c, leaf in zip(cts, leaves)])
@@ -116,8 +139,10 @@ def _jvp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
     t_leaves = flatten(tangent)[0]
     if len(t_leaves) != len(leaves):
         raise ValueError(f"{who}: the tangent's structure does not match the input's")
-    for leaf in leaves:
+    lead = () if batch is None else (batch,)
+    for leaf, t in zip(leaves, t_leaves):
         _check_leaf(leaf, who)
+        check_like(t, leaf, who, "tangent", "input", lead)
     tag = ForwardTag(batch)
     with new_tag(tag):
         boxed = [tag.box(leaf, t) for leaf, t in zip(leaves, t_leaves)]
