@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable
 
-from hodiff.core.tracing import Box, _live, escaped_error, is_live, unbox
+from hodiff.core.tracing import Box, _live, escaped_error, is_live, open_constant, unbox
 
 _PRIMITIVES: dict[str, "Primitive"] = {}
 
@@ -86,7 +86,7 @@ class Primitive:
             if top.is_constant(top_box):
                 # An array made by a constructor that was never assigned a traced value: it
                 # is plain data, wherever it is used.
-                return self(*[_open_constant(a) for a in args], **kwargs)
+                return self(*[open_constant(a) for a in args], **kwargs)
             raise escaped_error(top_box)
         return top.process(self, args, kwargs)
 
@@ -138,12 +138,6 @@ def _all_live(x: Any) -> bool:
         x = x._primal
     return True
 
-
-def _open_constant(x: Any) -> Any:
-    # Constant boxes whose call has returned stand for their plain value.
-    while isinstance(x, Box) and not is_live(x._tag) and x._tag.is_constant(x):
-        x = x._primal
-    return x
 
 
 def lookup(name: str) -> Primitive:

@@ -146,6 +146,14 @@ def unbox(x: Any) -> Any:
     return x
 
 
+def open_constant(x: Any) -> Any:
+    """`x`, with constant boxes whose derivative call has returned replaced by their value
+    (arrays from hodiff.numpy's constructors that never took a traced value)."""
+    while isinstance(x, Box) and not is_live(x._tag) and x._tag.is_constant(x):
+        x = x._primal
+    return x
+
+
 def primal_value(x: Any) -> Any:
     """The plain value of `x` with every level of tracing removed, for logging and printing.
 

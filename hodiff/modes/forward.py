@@ -36,11 +36,12 @@ class ForwardTag(Tag):
         ans, primals, mine = self.apply(prim, args, kwargs)
         rules = prim.jvps
         mapped = self.batch is not None and not prim.batch_jvp
-        t_out = None
+        t_out = constant = None
         for i, box in mine:
             t = box._tangent
             if t is None:
-                continue  # a constant box
+                constant = True  # a constant box (an array from a constructor)
+                continue
             rule = rules.get(i)
             if rule is None:
                 if prim.vjps.get(i) is None:
@@ -54,7 +55,7 @@ class ForwardTag(Tag):
             if t_i is not None:
                 t_out = t_i if t_out is None else t_out + t_i
         if t_out is None:
-            return ans
+            return DualBox(self, ans, None) if constant else ans
         if isinstance(t_out, Box) and t_out._tag is self and t_out._tangent is None:
             t_out = t_out._primal  # a rule returned a constant made by a constructor
         return DualBox(self, ans, t_out)

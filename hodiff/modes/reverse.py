@@ -47,7 +47,7 @@ class ReverseTag(Tag):
                 maker = vjp_from_jvp(prim, i)
             entry += (box._index, maker(ans, *primals, **kwargs))
         if not entry:
-            return ans  # only constants of this call: the result is one too
+            return TapeBox(self, ans, None)  # only constants of this call: so is the result
         tape = self.tape
         tape.append(entry)
         return TapeBox(self, ans, len(tape) - 1)

@@ -10,6 +10,7 @@ import numpy as _np
 
 import hodiff.numpy as hnp
 from hodiff.core import Box, new_tag, unbox
+from hodiff.core.tracing import open_constant
 from hodiff.core.tree import flatten, unflatten
 from hodiff.modes.forward import ForwardTag
 from hodiff.modes.reverse import ReverseTag, backward
@@ -44,6 +45,7 @@ def _fit(ct: Any, leaf: Any) -> Any:
     """Give a cotangent the dtype of its input leaf (real part for a real input)."""
     if ct is None:
         return _zeros_like(leaf)
+    ct = open_constant(ct)
     raw_leaf = unbox(leaf)
     dt = _np.result_type(raw_leaf)
     ct_dt = _np.result_type(unbox(ct))
@@ -105,7 +107,8 @@ def _vjp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
         out = fun(*_replace(args, argnums, single, unflatten(spec, boxed)), **kwargs)
     out_leaves, out_spec = flatten(out)
     out_ids = [tag.index_of(o) for o in out_leaves]
-    out_primals = [o._primal if i is not None else o for o, i in zip(out_leaves, out_ids)]
+    out_primals = [o._primal if isinstance(o, Box) and o._tag is tag else o
+                   for o in out_leaves]
 
     def pullback(ct: Any, consume: bool = False) -> Any:
         ct_leaves = flatten(ct)[0] if out_spec is not None else [ct]
