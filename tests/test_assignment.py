@@ -225,3 +225,16 @@ def test_caller_arrays_are_never_modified():
 
     onp.testing.assert_allclose(grad(f)(x), [0.0, 2 * 3.0])
     onp.testing.assert_array_equal(x, before)
+
+
+def test_constructor_arrays_convert_freely_until_they_take_a_traced_value():
+    def f(x):
+        A = np.zeros(3)
+        n = int(A.sum()) + len(A.tolist()) + float(A[0]) + onp.asarray(np.ones(2)).sum()
+        A[0] = x
+        with pytest.raises(hodiff.TracerConversionError):
+            float(A[0])
+        return np.sum(A) * n
+
+    assert grad(f)(2.0) == 5.0 and deriv(f)(2.0) == 5.0
+    assert grad(grad(lambda x: f(x) * x))(2.0) == 10.0

@@ -63,12 +63,16 @@ _TO_ARRAY = ("create arrays that receive traced values with hodiff.numpy (`impor
 
 
 def _item(self, *args):
+    if _dead(self):
+        return unbox(self).item(*args)
     raise conversion_error(
         self, "x.item()", "keep x as a traced (0-d) array: x itself, x[i], or x.reshape(())",
         TracerItemError)
 
 
 def _tolist(self):
+    if _dead(self):
+        return _np.asarray(unbox(self)).tolist()
     raise conversion_error(
         self, "x.tolist()", "keep x as a traced array and index it (x[i]) or iterate over it",
         TracerItemError)
@@ -147,9 +151,15 @@ def _bool(self):
 
 
 def _dead(self):
-    # A box whose call has returned (it escaped) no longer takes derivatives: reading its plain
-    # value loses nothing.
-    return not is_live(self._tag)
+    # Reading the plain value loses nothing when no level of the box carries a derivative: its
+    # call has returned (it escaped), or it is a constant (an array from hodiff.numpy's
+    # constructors that has not taken a traced value).
+    x = self
+    while isinstance(x, Box):
+        if is_live(x._tag) and not x._tag.is_constant(x):
+            return False
+        x = x._primal
+    return True
 
 
 def _float(self):
@@ -191,6 +201,8 @@ def _format(self, spec):
 
 
 def _array(self, dtype=None, copy=None):
+    if _dead(self):
+        return _np.asarray(unbox(self), dtype=dtype)
     raise conversion_error(
         self, "a conversion to a plain numpy array (np.asarray / np.array on it, assignment "
         "into an array made by plain numpy, or a plain numpy or C function that needs one)",
@@ -220,7 +232,9 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     raise TypeError(
         f"numpy.{ufunc.__name__}{'' if method == '__call__' else '.' + method} on a hodiff "
         f"traced value is not supported{' with out=' if 'out' in kwargs else ''}. Use "
-        f"hodiff.numpy's functions (`import hodiff.numpy as np`) without out= arguments."
+        f"hodiff.numpy's functions (`import hodiff.numpy as np`) without out= arguments; for "
+        f"A += x into an array A made by plain numpy, make A with hodiff.numpy (A = "
+        f"np.zeros(n)) or write A = A + x."
     )
 
 
