@@ -167,6 +167,7 @@ ERROR_CASES = {
     "item": lambda: grad(lambda x: x.item() * x)(onp.array(3.0)),
     "tolist": lambda: grad(lambda x: x.tolist()[0] * x[0])(onp.array([3.0])),
     "math": lambda: grad(lambda x: math.sin(x) + x)(1.0),
+    "round": lambda: grad(lambda x: round(x, 2) * x)(1.0),
     "numpy-setitem": lambda: grad(_numpy_zeros_assign)(2.0),
     "numpy-setitem-slice": lambda: grad(
         lambda x: (lambda A: (A.__setitem__(slice(0, 2), x), np.sum(A))[1])(onp.zeros(3)))(

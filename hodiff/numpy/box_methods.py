@@ -194,6 +194,15 @@ def _complex(self):
         self, "complex()", "use hodiff.numpy's functions (x + 0j, x.astype(complex))")
 
 
+def _round(self, ndigits=None):
+    if _dead(self):
+        return round(unbox(self)[()] if isinstance(unbox(self), _np.ndarray) else unbox(self),
+                     ndigits)
+    raise conversion_error(
+        self, "round() (Python's builtin)", "use np.round(x, decimals) from hodiff.numpy, "
+        "which keeps an array")
+
+
 def _format(self, spec):
     # f"{loss:.3f}" prints the plain value (formatting carries no derivative).
     raw = unbox(self)
@@ -258,7 +267,7 @@ _METHODS = {
     "__ne__": _binary(E.not_equal),
     "__getitem__": S.getitem, "__setitem__": _setitem, "__len__": _len, "__iter__": _iter,
     "__bool__": _bool, "__float__": _float, "__int__": _int, "__index__": _index,
-    "__complex__": _complex, "__format__": _format, "tolist": _tolist,
+    "__complex__": _complex, "__format__": _format, "__round__": _round, "tolist": _tolist,
     "__array__": _array, "__array_function__": _array_function,
     "__array_ufunc__": _array_ufunc, "__repr__": _repr,
     "sum": R.sum, "mean": R.mean, "prod": R.prod, "max": R.max, "min": R.min,
