@@ -54,5 +54,6 @@ __all__ = [
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
     "vector_jacobian_product", "vjp",
-    "MissingRuleError", "TracerAssignmentError", "TracerConversionError", "TracerItemError", "primal_value",
+    "MissingRuleError", "TracerAssignmentError", "TracerConversionError", "TracerItemError",
+    "primal_value",
 ]

@@ -139,7 +139,6 @@ def _all_live(x: Any) -> bool:
     return True
 
 
-
 def lookup(name: str) -> Primitive:
     """The registered primitive called `name`."""
     return _PRIMITIVES[name]
