@@ -44,6 +44,14 @@ from hodiff import builtins, differential_operators, misc, scipy, test_util, tra
 from hodiff import wrap_util  # noqa: E402, F401
 from hodiff.builtins import dict, isinstance, list, tuple, type  # noqa: A004, E402
 from hodiff.extend import primitive  # noqa: E402
+# Values leaving the trace (issue 5): the conversion errors and the plain value for logging.
+from hodiff.core import (  # noqa: E402
+    MissingRuleError,
+    TracerAssignmentError,
+    TracerConversionError,
+    TracerItemError,
+    primal_value,
+)
 
 __version__ = "0.1.0"
 
@@ -57,4 +65,6 @@ __all__ = [
     "jet", "taylor",
     # autograd's
     "dict", "isinstance", "list", "primitive", "tuple", "type",
+    "MissingRuleError", "TracerAssignmentError", "TracerConversionError", "TracerItemError",
+    "primal_value",
 ]

@@ -170,6 +170,27 @@ z = 1.0 + 2.0j
 check("grad(|z|^2) at 1+2j vs 2*conj(z)", grad(lambda z: np.abs(z) ** 2)(z), 2 * np.conj(z))
 check("grad(z**3) (holomorphic) vs 3*z**2", grad(lambda z: z**3)(z), 3 * z**2)
 
+
+# -- 9. Never a silently wrong derivative (docs/errors.md) -------------------------------------
+section("9. Assignment into hodiff arrays is differentiated; leaving the trace raises")
+
+
+def filled(x):
+    A = np.zeros(3)  # hodiff.numpy's constructors take traced values by assignment
+    A[0] = x
+    print(f"  inside the derivative call, f-strings still print: A[0] = {A[0]:.3f}")
+    return np.sum(A**2) + x
+
+
+check("grad(A = np.zeros(3); A[0] = x; sum(A**2) + x) at 2", grad(filled)(2.0), 5.0)
+check("grad(np.prod)([0, 2, 3]) (exact at zeros)", grad(np.prod)(np.array([0.0, 2.0, 3.0])),
+      [6.0, 0.0, 0.0])
+try:
+    grad(lambda x: float(x) * x)(3.0)
+    check("float(x) on a traced value raises", 0.0, 1.0)
+except hodiff.TracerConversionError as e:
+    print(f"  float(x) on a traced value raises {type(e).__name__}: {str(e)[:72]}...")
+
 print(f"\nhodiff {hodiff.__version__}: "
       + ("all checks passed." if not failures else f"FAILED: {', '.join(failures)}"))
 sys.exit(1 if failures else 0)

@@ -382,6 +382,24 @@ class custom_jvp:
         return self.prim(*args)
 
 
+def _bwd_checked(cts: Any, args: tuple, name: str) -> Any:
+    # A backward rule that returns the wrong structure would otherwise hand some argument
+    # another one's cotangent, silently.
+    if not isinstance(cts, (tuple, list)) or len(cts) != len(args):
+        got = (f"a {type(cts).__name__} of length {len(cts)}"
+               if isinstance(cts, (tuple, list)) else f"a {type(cts).__name__}")
+        raise TypeError(
+            f"the custom_vjp backward rule of {name} must return a tuple with one cotangent "
+            f"per positional argument ({len(args)}), but returned {got}. Return (ct,) for a "
+            f"one-argument function; use None for an argument with no derivative.")
+    for c, a in zip(cts, args):
+        if c is not None and _np.shape(unbox(c)) != _np.shape(unbox(a)):
+            raise ValueError(
+                f"the custom_vjp backward rule of {name} returned a cotangent of shape "
+                f"{_np.shape(unbox(c))} for an argument of shape {_np.shape(unbox(a))}.")
+    return cts
+
+
 class custom_vjp:
     """JAX-style: a function with a hand-written reverse rule.
 
@@ -426,10 +444,12 @@ class custom_vjp:
         -------
         None
         """
+        name = getattr(self.fun, "__name__", "custom_vjp")
+
         def make(i: int) -> Callable:
             def maker(ans: Any, *args: Any) -> Callable:
                 _, res = fwd(*args)
-                return lambda ct: bwd(res, ct)[i]
+                return lambda ct: _bwd_checked(bwd(res, ct), args, name)[i]
             return maker
         self.prim.vjps = RulesForEveryArg(make)
 

@@ -16,13 +16,18 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable
 
-from hodiff.core.tracing import Box, _live, escaped_error, is_live, unbox
+from hodiff.core.tracing import Box, _live, escaped_error, is_live, open_constant, unbox
 
 _PRIMITIVES: dict[str, "Primitive"] = {}
 
 # Functions the interpreters need from the numpy layer (e.g. "stack" for vector mode), filled in
 # when hodiff.numpy is imported; keeps the import graph flowing one way.
 SUPPORT: dict[str, Callable] = {}
+
+
+class MissingRuleError(TypeError, NotImplementedError):
+    """A primitive has no derivative rule for the argument and mode asked (autograd raises
+    NotImplementedError there; earlier hodiff raised TypeError, so it is both)."""
 
 
 class Primitive:
@@ -81,6 +86,10 @@ class Primitive:
         # Only the newest tag is checked here; older ones are checked when their level runs.
         stack = _live.get()
         if top.level >= len(stack) or stack[top.level] is not top:
+            if top.is_constant(top_box):
+                # An array made by a constructor that was never assigned a traced value: it
+                # is plain data, wherever it is used.
+                return self(*[open_constant(a) for a in args], **kwargs)
             raise escaped_error(top_box)
         return top.process(self, args, kwargs)
 
@@ -99,8 +108,8 @@ class Primitive:
             self.vjps[argnum] = vjp
         return self
 
-    def missing_rule(self, argnum: int, mode: str) -> TypeError:
-        return TypeError(
+    def missing_rule(self, argnum: int, mode: str) -> MissingRuleError:
+        return MissingRuleError(
             f"hodiff has no derivative rule for argument {argnum} of {self.__name__} (asked in "
             f"{mode} mode; it has forward rules for arguments {sorted(self.jvps)} and reverse "
             f"rules for {sorted(self.vjps)}). Differentiate with respect to another argument, "
@@ -127,7 +136,7 @@ class NondiffPrimitive(Primitive):
 
 def _all_live(x: Any) -> bool:
     while isinstance(x, Box):
-        if not is_live(x._tag):
+        if not is_live(x._tag) and not x._tag.is_constant(x):
             return False
         x = x._primal
     return True

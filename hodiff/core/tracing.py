@@ -23,6 +23,20 @@ class EscapedTracerError(RuntimeError):
     thread)."""
 
 
+class TracerConversionError(TypeError):
+    """A traced value was turned into a plain Python number or list (float(), int(), complex(),
+    operator.index, .item(), .tolist(), math.*, or a plain numpy array), which would silently
+    drop its derivative."""
+
+
+class TracerItemError(TracerConversionError, AttributeError):
+    """`.item()` / `.tolist()` on a traced value (autograd raises AttributeError there)."""
+
+
+class TracerAssignmentError(TracerConversionError, ValueError):
+    """A traced value was assigned into a plain numpy array (autograd raises ValueError)."""
+
+
 class Tag:
     """One derivative call. Compared by identity: two calls never share a tag.
 
@@ -36,6 +50,16 @@ class Tag:
 
     def process(self, prim: Any, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
         raise NotImplementedError
+
+    def constant(self, x: Any) -> Any:
+        """`x` as a box of this call that carries no derivative (yet): an array made by
+        hodiff.numpy's constructors, which can take traced values by assignment. Tags that
+        have no such boxes return `x` itself."""
+        return x
+
+    def is_constant(self, box: "Box") -> bool:
+        """Whether `box` (one of this tag's) carries no derivative."""
+        return False
 
     def apply(self, prim: Any, args: tuple, kwargs: dict) -> tuple[Any, list, list]:
         """Open this tag's boxes among `args` and apply `prim` one level down.
@@ -127,6 +151,52 @@ def unbox(x: Any) -> Any:
     return x
 
 
+def open_constant(x: Any) -> Any:
+    """`x`, with constant boxes whose derivative call has returned replaced by their value
+    (arrays from hodiff.numpy's constructors that never took a traced value)."""
+    while isinstance(x, Box) and not is_live(x._tag) and x._tag.is_constant(x):
+        x = x._primal
+    return x
+
+
+def primal_value(x: Any) -> Any:
+    """The plain value of `x` with every level of tracing removed, for logging and printing.
+
+    It carries no derivative (like `hodiff.stop_gradient`), so use it only to look at a value,
+    e.g. ``print(hodiff.primal_value(loss))`` or ``history.append(float(primal_value(loss)))``
+    inside a differentiated function. Lists, tuples and dicts are walked.
+
+    Example
+    -------
+    >>> from hodiff import grad
+    >>> seen = []
+    >>> g = grad(lambda x: (seen.append(float(primal_value(x ** 2))), x ** 2)[1])(3.0)
+    >>> seen, float(g)
+    ([9.0], 6.0)
+    """
+    if isinstance(x, Box):
+        return unbox(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(primal_value(v) for v in x)
+    if isinstance(x, dict):
+        return {k: primal_value(v) for k, v in x.items()}
+    return x
+
+
+def conversion_error(box: Any, attempted: str, instead: str,
+                     cls: type = TracerConversionError) -> TracerConversionError:
+    """The error for turning traced `box` into a plain value by `attempted`."""
+    raw = unbox(box)
+    return cls(
+        f"{attempted} was called on a traced value (shape {_np.shape(raw)}, dtype "
+        f"{_np.result_type(raw)}) inside a derivative call: the plain number it gives carries "
+        f"no derivative, so the result would be silently wrong. Ways out: {instead}; or, if "
+        f"the value is meant to be a constant, hodiff.stop_gradient(x) first. To read the "
+        f"plain value for logging or printing, use hodiff.primal_value(x) (or print(x) / "
+        f"f\"{{x:.3f}}\", which work on traced values)."
+    )
+
+
 def escaped_error(box: Box) -> EscapedTracerError:
     return EscapedTracerError(
         f"A traced value ({type(box).__name__} of shape {_np.shape(unbox(box))}) is being used "
@@ -134,5 +204,5 @@ def escaped_error(box: Box) -> EscapedTracerError:
         "another thread. This happens when a value computed inside grad/jvp/vjp/... is stored "
         "outside it (a global, a closure's list, an attribute) and read later. Return the "
         "value from the function instead, or take its plain value first with "
-        "hodiff.stop_gradient / float()."
+        "hodiff.stop_gradient(x) or hodiff.primal_value(x)."
     )

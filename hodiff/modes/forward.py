@@ -37,9 +37,12 @@ class ForwardTag(Tag):
         ans, primals, mine = self.apply(prim, args, kwargs)
         rules = prim.jvps
         mapped = self.batch is not None and not prim.batch_jvp
-        t_out = None
+        t_out = constant = None
         for i, box in mine:
             t = box._tangent
+            if t is None:
+                constant = True  # a constant box (an array from a constructor)
+                continue
             rule = rules.get(i)
             if rule is None:
                 if prim.vjps.get(i) is None:
@@ -53,8 +56,16 @@ class ForwardTag(Tag):
             if t_i is not None:
                 t_out = t_i if t_out is None else add_leaves(t_out, t_i)
         if t_out is None:
-            return ans
+            return DualBox(self, ans, None) if constant else ans
+        if isinstance(t_out, Box) and t_out._tag is self and t_out._tangent is None:
+            t_out = t_out._primal  # a rule returned a constant made by a constructor
         return DualBox(self, ans, t_out)
+
+    def constant(self, x: Any) -> DualBox:
+        return DualBox(self, x, None)
+
+    def is_constant(self, box: Box) -> bool:
+        return box._tangent is None
 
     def box(self, x: Any, t: Any) -> DualBox:
         return DualBox(self, x, t)

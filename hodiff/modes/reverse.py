@@ -39,15 +39,25 @@ class ReverseTag(Tag):
         makers = prim.vjps
         entry: tuple = ()
         for i, box in mine:
+            if box._index is None:
+                continue  # a constant box: nothing to send its cotangent to
             maker = makers.get(i)
             if maker is None:
                 if prim.jvps.get(i) is None:
                     raise prim.missing_rule(i, "reverse")
                 maker = vjp_from_jvp(prim, i)
             entry += (box._index, maker(ans, *primals, **kwargs))
+        if not entry:
+            return TapeBox(self, ans, None)  # only constants of this call: so is the result
         tape = self.tape
         tape.append(entry)
         return TapeBox(self, ans, len(tape) - 1)
+
+    def constant(self, x: Any) -> TapeBox:
+        return TapeBox(self, x, None)
+
+    def is_constant(self, box: Box) -> bool:
+        return box._index is None
 
     def leaf(self, x: Any) -> TapeBox:
         """Box an input: it gets an empty tape entry."""

@@ -8,10 +8,17 @@ import importlib as _importlib
 import inspect as _inspect
 import sys as _sys
 import threading as _threading
+import operator as _operator
 
 import numpy as _np
 
 from hodiff.core import Box, Primitive, unbox
+from hodiff.core.tracing import (
+    TracerAssignmentError,
+    TracerItemError,
+    conversion_error,
+    is_live,
+)
 from hodiff.numpy import elementwise as E
 from hodiff.numpy import linear as L
 from hodiff.numpy import reductions as R
@@ -57,22 +64,68 @@ def _unary(f):
     return lambda self: f(self)
 
 
+_TO_ARRAY = ("create arrays that receive traced values with hodiff.numpy (`import hodiff.numpy "
+             "as np; A = np.zeros(n); A[i] = x`), or build them with np.stack / "
+             "np.index_update(A, i, x)")
+
+
 def _item(self, *args):
-    # Stays traced (a 0-d value), unlike float(x), so derivatives flow through .item().
-    return S.getitem(self, args) if args else S.reshape(self, ())
+    if _dead(self):
+        return unbox(self).item(*args)
+    raise conversion_error(
+        self, "x.item()", "keep x as a traced (0-d) array: x itself, x[i], or x.reshape(())",
+        TracerItemError)
+
+
+def _tolist(self):
+    if _dead(self):
+        return _np.asarray(unbox(self)).tolist()
+    raise conversion_error(
+        self, "x.tolist()", "keep x as a traced array and index it (x[i]) or iterate over it",
+        TracerItemError)
 
 
 def _setitem(self, idx, value):
     # numpy's in-place assignment, done functionally: the box now stands for the updated array.
-    # Other boxes that were views of this one (y = x[1:]) keep their old values.
-    new = S.index_update(self, S._raw_index(idx), value)
-    if type(new) is not type(self) or new._tag is not self._tag:
+    # Values read from it earlier (y = x[1:]) keep their old values: see docs/errors.md.
+    _become(self, S.index_update(self, S._raw_index(idx), value))
+
+
+def _become(self, new):
+    """Make box `self` stand for `new` (the result of an in-place update of it)."""
+    tag = self._tag
+    if isinstance(new, Box) and new._tag is tag:
+        for slot in ("_primal",) + type(new).__slots__:
+            setattr(self, slot, getattr(new, slot))
+    elif tag.is_constant(self) and (not isinstance(new, Box) or new._tag.level < tag.level):
+        self._primal = new  # still no derivative of this call (plain, or an outer call's)
+    else:
         raise TypeError(
-            "x[idx] = v needs v traced by the same or an outer derivative call as x; here v "
-            "comes from a derivative call nested inside x's. Build a new array instead: "
-            "x = hodiff.numpy.index_update(x, idx, v).")
-    for slot in ("_primal",) + type(new).__slots__:
-        setattr(self, slot, getattr(new, slot))
+            "x[idx] = v (or x += v) needs v traced by the same or an outer derivative call as "
+            "x; here v comes from a derivative call nested inside the one that made x. Make "
+            "x inside the nested call (x = hodiff.numpy.zeros(...) there), or build a new "
+            "array: x = hodiff.numpy.index_update(x, idx, v).")
+
+
+def _inplace(f):
+    def update(self, other):
+        # numpy's A += B on an array: A keeps its shape and dtype, and every name for A sees
+        # the change. On a scalar (Python or numpy float), as in Python: a new value.
+        new = f(self, other)
+        if not isinstance(unbox(self), _np.ndarray):
+            return new
+        shape, dt = self.shape, self.dtype
+        if S.shape(new) != shape:
+            raise ValueError(f"non-broadcastable output operand with shape {shape} doesn't "
+                             f"match the broadcast shape {S.shape(new)}")
+        if S.result_type(new) != dt:
+            if S.result_type(new).kind == "c" and dt.kind != "c":
+                raise TypeError(f"Cannot cast a complex result to {dt} in place (numpy's "
+                                "rule for A += B); write A = A + B instead.")
+            new = astype(new, dt)
+        _become(self, new)
+        return self
+    return update
 
 
 def _iter(self):
@@ -99,20 +152,78 @@ def _method_transpose(self, *axes):
     return S.transpose(self, axes or None)
 
 
-def _plain_conversion(kind):
-    def convert(self):
-        return kind(unbox(self))
-    convert.__doc__ = f"{kind.__name__}(x): the plain value, which carries no derivative."
-    return convert
+def _bool(self):
+    # Control flow (if x > 0:) needs it; a truth value has no derivative to lose.
+    return bool(unbox(self))
+
+
+def _dead(self):
+    # Reading the plain value loses nothing when no level of the box carries a derivative: its
+    # call has returned (it escaped), or it is a constant (an array from hodiff.numpy's
+    # constructors that has not taken a traced value).
+    x = self
+    while isinstance(x, Box):
+        if is_live(x._tag) and not x._tag.is_constant(x):
+            return False
+        x = x._primal
+    return True
+
+
+def _float(self):
+    if _dead(self):
+        return float(unbox(self))
+    raise conversion_error(
+        self, "float() (or a math.* function, or assignment into a plain numpy array, which "
+        "call it)", "use hodiff.numpy's functions on the traced value (np.sin(x) rather than "
+        "math.sin(x)); " + _TO_ARRAY)
+
+
+def _int(self):
+    if _dead(self):
+        return int(unbox(self))
+    raise conversion_error(
+        self, "int()", "use np.floor / np.round / x.astype(int) from hodiff.numpy, which keep "
+        "an array (whose derivative is zero)")
+
+
+def _index(self):
+    if _dead(self):
+        return _operator.index(unbox(self))
+    raise conversion_error(
+        self, "operator.index() (using it as an index, a range bound or a size)",
+        "index with hodiff.numpy's integer arrays (x.astype(int)) or with plain integers")
+
+
+def _complex(self):
+    if _dead(self):
+        return complex(unbox(self))
+    raise conversion_error(
+        self, "complex()", "use hodiff.numpy's functions (x + 0j, x.astype(complex))")
+
+
+def _round(self, ndigits=None):
+    if _dead(self):
+        return round(unbox(self)[()] if isinstance(unbox(self), _np.ndarray) else unbox(self),
+                     ndigits)
+    raise conversion_error(
+        self, "round() (Python's builtin)", "use np.round(x, decimals) from hodiff.numpy, "
+        "which keeps an array")
+
+
+def _format(self, spec):
+    # f"{loss:.3f}" prints the plain value (formatting carries no derivative).
+    raw = unbox(self)
+    return format(raw[()] if isinstance(raw, _np.ndarray) and raw.ndim == 0 else raw, spec)
 
 
 def _array(self, dtype=None, copy=None):
-    raise TypeError(
-        "A hodiff traced value was converted to a plain numpy array (np.asarray/np.array on it, "
-        "or a plain numpy or C function that needs one). That would silently drop its "
-        "derivative. Use `import hodiff.numpy as np` for the numpy call, or, if the value is "
-        "meant to be a constant, hodiff.stop_gradient(x) first."
-    )
+    if _dead(self):
+        return _np.asarray(unbox(self), dtype=dtype)
+    raise conversion_error(
+        self, "a conversion to a plain numpy array (np.asarray / np.array on it, assignment "
+        "into an array made by plain numpy, or a plain numpy or C function that needs one)",
+        "use `import hodiff.numpy as np` for the numpy call; " + _TO_ARRAY,
+        TracerAssignmentError)
 
 
 def _hodiff_version(module, name, numpy_fun):
@@ -186,6 +297,10 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         f"numpy.{ufunc.__name__}{'' if method == '__call__' else '.' + method} on a hodiff "
         f"traced value is not supported{' with out=' if has_out else ''}. Use "
         f"hodiff.numpy's functions (`import hodiff.numpy as np`) without out= arguments."
+        f"traced value is not supported{' with out=' if 'out' in kwargs else ''}. Use "
+        f"hodiff.numpy's functions (`import hodiff.numpy as np`) without out= arguments; for "
+        f"A += x into an array A made by plain numpy, make A with hodiff.numpy (A = "
+        f"np.zeros(n)) or write A = A + x."
     )
 
 
@@ -208,9 +323,8 @@ _METHODS = {
     "__ge__": _binary(E.greater_equal), "__eq__": _binary(E.equal),
     "__ne__": _binary(E.not_equal),
     "__getitem__": S.getitem, "__setitem__": _setitem, "__len__": _len, "__iter__": _iter,
-    "__bool__": _plain_conversion(bool), "__float__": _plain_conversion(float),
-    "__int__": _plain_conversion(int), "__index__": _plain_conversion(int),
-    "__complex__": _plain_conversion(complex),
+    "__bool__": _bool, "__float__": _float, "__int__": _int, "__index__": _index,
+    "__complex__": _complex, "__format__": _format, "__round__": _round, "tolist": _tolist,
     "__array__": _array, "__array_function__": _array_function,
     "__array_ufunc__": _array_ufunc, "__repr__": _repr,
     "sum": R.sum, "mean": R.mean, "prod": R.prod, "max": R.max, "min": R.min,
@@ -222,6 +336,9 @@ _METHODS = {
     "take": S.take, "conj": E.conjugate, "conjugate": E.conjugate, "clip": E.clip,
     "round": E.round, "astype": astype, "item": _item, "copy": E.positive,
     "__hash__": object.__hash__,
+    "__iadd__": _inplace(E.add), "__isub__": _inplace(E.subtract),
+    "__imul__": _inplace(E.multiply), "__itruediv__": _inplace(E.divide),
+    "__ipow__": _inplace(E.power), "__imatmul__": _inplace(L.matmul),
 }
 
 def _as_method(fun):

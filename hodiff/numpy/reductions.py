@@ -5,10 +5,15 @@ Imports hodiff.core and the shorthands.
 """
 from __future__ import annotations
 
+import importlib
+
 import numpy as _np
 
 from hodiff.core import Primitive, lookup, unbox
 from hodiff.numpy.shorthand import is_batched, nondiff, shape_of
+
+# (by module path: the package attribute `shape` is numpy's function, not this submodule)
+S = importlib.import_module("hodiff.numpy.shape")
 
 
 def _axes(axis, ndim):
@@ -72,10 +77,23 @@ def _weighted_reduction(np_fun, name, weights):
 
 
 def _prod_weights(ans, x, axis, keepdims):
-    # d prod / d x_i = prod / x_i; correct away from zeros in x.
-    if not keepdims:
-        ans = _restore(ans, shape_of(x), axis, False)
-    return ans / x
+    # d prod / d x_i is the product of the other elements: prod / x_i away from zeros, and the
+    # exact product of the others (exclusive cumulative products) when x has a zero.
+    if not _np.any(unbox(x) == 0):
+        if not keepdims:
+            ans = _restore(ans, shape_of(x), axis, False)
+        return ans / x
+    xs = shape_of(x)
+    axes = _axes(axis, len(xs))
+    rest = tuple(a for a in range(len(xs)) if a not in axes)
+    moved = S.transpose(x, rest + axes)  # the reduced axes last, flattened into one
+    flat = S.reshape(moved, tuple(xs[a] for a in rest) + (-1,))
+    one = _np.ones_like(unbox(flat)[..., :1])
+    left = cumprod(S.concatenate([one, flat[..., :-1]], axis=-1), axis=-1)
+    right = S.flip(cumprod(S.flip(S.concatenate([flat[..., 1:], one], axis=-1), -1), axis=-1),
+                   -1)
+    w = S.reshape(left * right, shape_of(moved))
+    return S.transpose(w, tuple(_np.argsort(rest + axes)))
 
 
 def _extreme_weights(ans, x, axis, keepdims):
@@ -116,6 +134,72 @@ cumsum.defrules(
     lambda ans, x, axis=None: (lambda xs: lambda ct: lookup("reshape")(
         lookup("flip")(cumsum(lookup("flip")(ct, axis), axis), axis), xs))(shape_of(x)),
 )
+
+# -- cumprod: derivatives through a log-depth product scan, exact when x has zeros ----------
+# cumprod(x) equals log2(n) rounds of y <- y * (y shifted by s along the axis, ones shifted in),
+# s = 1, 2, 4, ... (Hillis & Steele 1986, "Data parallel algorithms", the prefix scan). The
+# value is numpy's; both rules run that scan on tangents, so they use no division by x.
+def _along(axis, sl):
+    """An index taking slice `sl` along negative `axis`."""
+    return (Ellipsis, sl) + (slice(None),) * (-axis - 1)
+
+
+def _shift(y, s, axis, fill):
+    """y moved s places forward along negative `axis`, with `fill` shifted in."""
+    head = _np.full_like(unbox(y)[_along(axis, slice(0, s))], fill)
+    return S.concatenate([head, y[_along(axis, slice(None, -s))]], axis=axis)
+
+
+def _unshift(z, s, axis):
+    """The transpose of `_shift` (with fill 0): z moved s places back, zeros shifted in."""
+    tail = _np.zeros_like(unbox(z)[_along(axis, slice(0, s))])
+    return S.concatenate([z[_along(axis, slice(s, None))], tail], axis=axis)
+
+
+def _scan_steps(x, axis):
+    n, s, out = shape_of(x)[axis], 1, []
+    while s < n:
+        out.append(s)
+        s *= 2
+    return out
+
+
+def _cumprod_jvp(t, ans, x, axis):
+    axis -= len(shape_of(x))  # negative: the same axis of a batched tangent
+    y = x
+    for s in _scan_steps(x, axis):
+        sy = _shift(y, s, axis, 1)
+        t = t * sy + y * _shift(t, s, axis, 0)
+        y = y * sy
+    return t
+
+
+def _cumprod_vjp(ans, x, axis):
+    axis -= len(shape_of(x))
+
+    def pull(ct):
+        ys, y = [], x
+        for s in _scan_steps(x, axis):
+            ys.append((y, s))
+            y = y * _shift(y, s, axis, 1)
+        for y, s in reversed(ys):
+            ct = ct * _shift(y, s, axis, 1) + _unshift(ct * y, s, axis)
+        return ct
+    return pull
+
+
+_cumprod = Primitive(lambda x, axis: _np.cumprod(x, axis=axis), name="cumprod", batch_jvp=True)
+_cumprod.defrules(0, _cumprod_jvp, _cumprod_vjp)
+
+
+def cumprod(a, axis=None, dtype=None):
+    """numpy.cumprod; its derivative is exact where `a` has zeros (no division by `a`)."""
+    if dtype is not None:
+        a = lookup("astype")(a, dtype)
+    if axis is None:
+        a, axis = S.ravel(a), 0
+    return _cumprod(a, axis % (len(shape_of(a)) or 1))
+
 
 argmax = nondiff(_np.argmax)
 argmin = nondiff(_np.argmin)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as _np
 
 from hodiff.core import Box, Primitive, lookup, unbox
+from hodiff.core.tracing import _live
 from hodiff.core.registry import SUPPORT
 from hodiff.numpy import backend
 from hodiff.numpy.backend import is_foreign
@@ -258,13 +259,23 @@ def _index_update(x, idx, v):
     return out
 
 
-def _kept(x, idx):
-    # 1 where x[idx] = v leaves x's value in place, 0 where it is overwritten.
-    mask = backend.ones(shape_of(x), bool, like=x)
-    return _assign(mask, idx, False)
+def _winners(xs, idx):
+    """Where x[idx] = v keeps each element of v: False for an element a later duplicate index
+    overwrites (numpy keeps the last write). None when every element is kept."""
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    if not any(isinstance(p, (list, _np.ndarray)) and _np.asarray(p).dtype.kind in "iu"
+               for p in parts):
+        return None  # no integer-array index: no duplicates
+    slot = _np.full(xs, -1, dtype=_np.intp)
+    target = slot[idx].shape
+    ids = _np.arange(int(_np.prod(target))).reshape(target)
+    slot[idx] = ids
+    kept = slot[idx] == ids
+    return None if kept.all() else kept
 
 
 def _scatter_jvp(t, ans, x, idx, v):
+    # numpy's assignment of the tangent keeps the last of duplicate writes, as for the value.
     xs, dt = shape_of(x), _np.result_type(unbox(ans))
     zeros = lambda lead: backend.zeros(lead + xs, dt, like=t)  # noqa: E731
     if not is_batched(t, v):
@@ -280,16 +291,21 @@ def _scatter_jvp(t, ans, x, idx, v):
 
 def _scatter_vjp(ans, x, idx, v):
     vs, to_real = shape_of(v), is_complex(ans) and not is_complex(v)
-    return lambda ct: unbroadcast(getitem(ct, idx), vs, to_real)
+    kept = _winners(shape_of(x), idx)  # only the last of duplicate writes gets the cotangent
+    if kept is None:
+        return lambda ct: unbroadcast(getitem(ct, idx), vs, to_real)
+    return lambda ct: unbroadcast(getitem(ct, idx) * backend.put(kept, ct), vs, to_real)
 
 
+# x's own derivative: x's, with the overwritten places zeroed. Computed from `idx` when used,
+# so the tape of a loop assigning one element per step keeps no array per step.
 def _kept_jvp(t, ans, x, idx, v):
-    return t * _kept(x, idx)
+    return index_update(t, _batched_index(idx) if is_batched(t, x) else idx, 0.0)
 
 
 def _kept_vjp(ans, x, idx, v):
-    mask, to_real = _kept(x, idx), is_complex(ans) and not is_complex(x)
-    return lambda ct: unbroadcast(ct * mask, shape_of(x), to_real)
+    xs, to_real = shape_of(x), is_complex(ans) and not is_complex(x)
+    return lambda ct: unbroadcast(index_update(ct, idx, 0.0), xs, to_real)
 
 
 # x with x[idx] replaced by v, as a new array: what `traced[idx] = v` records.
@@ -476,30 +492,55 @@ def _has_box(obj):
     return any(isinstance(o, Box) or (isinstance(o, (list, tuple)) and _has_box(o)) for o in obj)
 
 
-# -- metadata and fresh arrays: no derivative --------------------------------------------------
+# -- metadata and fresh arrays ------------------------------------------------------------------
 shape = nondiff(_np.shape)
 ndim = nondiff(_np.ndim)
 size = nondiff(_np.size)
 result_type = nondiff(_np.result_type)
-zeros_like = nondiff(_np.zeros_like)
-ones_like = nondiff(_np.ones_like)
-empty_like = nondiff(_np.empty_like)
+_zeros_like = nondiff(_np.zeros_like, name="zeros_like")
+_ones_like = nondiff(_np.ones_like, name="ones_like")
+_empty_like = nondiff(_np.empty_like, name="empty_like")
+
+
+def _assignable(out):
+    """A fresh array that can take traced values by assignment (A[i] = x) while a derivative
+    is being taken: a constant box of the innermost live derivative call. Outside derivative
+    calls it is the plain numpy array."""
+    if isinstance(out, Box):
+        return out
+    stack = _live.get()
+    return stack[-1].constant(out) if stack else out
+
+
+def _fresh(np_fun):
+    def make(*args, **kwargs):
+        return _assignable(np_fun(*args, **kwargs))
+    make.__name__ = make.__qualname__ = np_fun.__name__
+    make.__doc__ = (f"numpy.{np_fun.__name__}; inside a derivative call the array can take "
+                    "traced values by assignment (A[i] = x).")
+    return make
+
+
+zeros, ones, empty, eye, identity = (_fresh(f) for f in (_np.zeros, _np.ones, _np.empty,
+                                                          _np.eye, _np.identity))
+zeros_like, ones_like, empty_like = (_fresh(f) for f in (_zeros_like, _ones_like, _empty_like))
 
 
 def full(shape, fill_value, dtype=None, **kwargs):
-    """numpy.full; differentiable in a traced `fill_value`."""
+    """numpy.full; differentiable in a traced `fill_value`, and takes traced assignments."""
     if isinstance(fill_value, Box):
         out = broadcast_to(fill_value, (shape,) if _np.ndim(shape) == 0 else tuple(shape))
-        return out if dtype is None else lookup("astype")(out, dtype)
+        # a copy, not a read-only broadcast view: the array may be assigned into
+        return _assignable(lookup("astype")(out, dtype or _np.result_type(unbox(fill_value))))
     like = kwargs.get("like")
     if like is not None and is_foreign(like):  # numpy's like= doesn't reach every library
         return backend.namespace(like).full(shape, fill_value, dtype=dtype)
-    return _np.full(shape, fill_value, dtype=dtype, **kwargs)
+    return _assignable(_np.full(shape, fill_value, dtype=dtype, **kwargs))
 
 
 def full_like(a, fill_value, dtype=None, **kwargs):
-    """numpy.full_like; differentiable in a traced `fill_value`."""
+    """numpy.full_like; differentiable in a traced `fill_value`, and takes traced assignments."""
     if isinstance(fill_value, Box):
         out = broadcast_to(fill_value, shape_of(a))
         return lookup("astype")(out, dtype or _np.result_type(unbox(a)))
-    return _np.full_like(unbox(a), fill_value, dtype=dtype, **kwargs)
+    return _assignable(_np.full_like(unbox(a), fill_value, dtype=dtype, **kwargs))

@@ -10,6 +10,7 @@ import numpy as _np
 
 import hodiff.numpy as hnp
 from hodiff.core import Box, new_tag, unbox
+from hodiff.core.tracing import open_constant
 from hodiff.core.tree import flatten, unflatten
 from hodiff.core.vspace import custom_space
 from hodiff.modes.forward import ForwardTag
@@ -54,6 +55,7 @@ def _fit(ct: Any, leaf: Any) -> Any:
     """Give a cotangent the dtype of its input leaf (real part for a real input)."""
     if ct is None:
         return _zeros_like(leaf)
+    ct = open_constant(ct)
     raw_leaf = unbox(leaf)
     if custom_space(raw_leaf) is not None:
         return ct
@@ -71,7 +73,28 @@ def _fit(ct: Any, leaf: Any) -> Any:
 
 
 def _select(args: tuple, argnums: tuple[int, ...], single: bool) -> Any:
+    for n in argnums:
+        if not -len(args) <= n < len(args):
+            raise IndexError(
+                f"argnum {n} is out of range: the function was called with {len(args)} "
+                f"positional argument(s). Pass argnum between 0 and {len(args) - 1}, and give "
+                f"the arguments to differentiate positionally.")
     return args[argnums[0]] if single else tuple(args[n] for n in argnums)
+
+
+def check_like(given: Any, like: Any, who: str, what: str, of: str, lead: tuple = ()) -> None:
+    """Raise if `given` (a tangent or cotangent) does not have `like`'s shape (after `lead`),
+    or is complex where `like` is real: it would silently give a wrong derivative."""
+    if given is None:
+        return
+    g_raw, l_raw = unbox(given), unbox(like)
+    g_shape, l_shape = _np.shape(g_raw), lead + _np.shape(l_raw)
+    if g_shape != l_shape:
+        raise ValueError(f"{who}: the {what} has shape {g_shape}, but the {of} it goes with "
+                         f"has shape {l_shape}; they must match.")
+    if _np.iscomplexobj(g_raw) and not _np.iscomplexobj(l_raw):
+        raise TypeError(f"{who}: the {what} is complex but the {of} it goes with is real "
+                        f"({_np.result_type(l_raw)}); give a real {what}.")
 
 
 def _replace(args: tuple, argnums: tuple[int, ...], single: bool, new: Any) -> list:
@@ -91,16 +114,21 @@ def _vjp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
     tag = ReverseTag()
     with new_tag(tag):
         boxed = [tag.leaf(leaf) for leaf in leaves]
+        # (read before the call: x[i] = v or x += v inside it makes an input box stand for
+        # the updated array)
+        leaf_ids = [b._index for b in boxed]
         out = fun(*_replace(args, argnums, single, unflatten(spec, boxed)), **kwargs)
     out_leaves, out_spec = flatten(out)
     out_ids = [tag.index_of(o) for o in out_leaves]
-    out_primals = [o._primal if i is not None else o for o, i in zip(out_leaves, out_ids)]
-    leaf_ids = [b._index for b in boxed]
+    out_primals = [o._primal if isinstance(o, Box) and o._tag is tag else o
+                   for o in out_leaves]
 
     def pullback(ct: Any, consume: bool = False) -> Any:
         ct_leaves = flatten(ct)[0] if out_spec is not None else [ct]
         if len(ct_leaves) != len(out_ids):
             raise ValueError(f"{who}: the cotangent's structure does not match the output's")
+        for c, o in zip(ct_leaves, out_primals):
+            check_like(c, o, who, "cotangent", "output")
         seeds = [(i, c) for i, c in zip(out_ids, ct_leaves) if i is not None and c is not None]
         cts = backward(tag.tape, seeds, leaf_ids, consume)
         return unflatten(spec, [_fit(c, leaf) for c, leaf in zip(cts, leaves)])
@@ -130,8 +158,10 @@ def _jvp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
     t_leaves = flatten(tangent)[0]
     if len(t_leaves) != len(leaves):
         raise ValueError(f"{who}: the tangent's structure does not match the input's")
-    for leaf in leaves:
+    lead = () if batch is None else (batch,)
+    for leaf, t in zip(leaves, t_leaves):
         _check_leaf(leaf, who)
+        check_like(t, leaf, who, "tangent", "input", lead)
     tag = ForwardTag(batch)
     with new_tag(tag):
         boxed = [tag.box(leaf, t) for leaf, t in zip(leaves, t_leaves)]

@@ -20,6 +20,7 @@ from hodiff.operators._trace import (
     _strip,
     _vjp_trace,
     _zeros_like,
+    check_like,
 )
 
 
@@ -183,6 +184,11 @@ def linearize(fun: Callable, *primals: Any) -> tuple[Any, Callable]:
     ct_ids = [b._index for b in ct_boxes]
 
     def jvp_fn(*tangents: Any) -> Any:
+        if len(tangents) != len(primals):
+            raise ValueError(f"linearize: jvp_fn takes {len(primals)} tangent(s), one per "
+                             f"input, but got {len(tangents)}")
+        for t, p in zip(flatten(tangents)[0], flatten(primals)[0]):
+            check_like(t, p, "linearize", "tangent", "input")
         seeds = [(i, t) for i, t in zip(result_ids, flatten(tangents)[0]) if i is not None]
         cts = backward(tag.tape, seeds, ct_ids, consume=False)
         return unflatten(out_spec, [_fit(c, o) for c, o in zip(cts, out_leaves)])
