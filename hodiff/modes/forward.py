@@ -33,6 +33,10 @@ class ForwardTag(Tag):
         self.batch = batch
 
     def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
+        if prim.fused_jvps:
+            out = self._fused(prim, args, kwargs)
+            if out is not None:
+                return out
         ans, primals, mine = self.apply(prim, args, kwargs)
         rules = prim.jvps
         mapped = self.batch is not None and not prim.batch_jvp
@@ -54,6 +58,27 @@ class ForwardTag(Tag):
         if t_out is None:
             return ans
         return DualBox(self, ans, t_out)
+
+    def _fused(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
+        """Primal and tangent from one call of the primitive's fused rule, when exactly one
+        argument is traced (by this tag, over plain values, with a plain tangent)."""
+        found = None
+        for i, a in enumerate(args):
+            if isinstance(a, Box):
+                if found is not None or a._tag is not self:
+                    return None
+                found = i
+        fused = prim.fused_jvps.get(found)
+        box = args[found]
+        t = box._tangent
+        if fused is None or isinstance(box._primal, Box) or isinstance(t, Box):
+            return None
+        primals = list(args)
+        primals[found] = box._primal
+        out = fused(t, *primals, **kwargs)
+        if out is None:
+            return None
+        return DualBox(self, out[0], out[1])
 
     def box(self, x: Any, t: Any) -> DualBox:
         return DualBox(self, x, t)

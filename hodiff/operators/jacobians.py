@@ -12,6 +12,7 @@ import numpy as _np
 import hodiff.numpy as hnp
 from hodiff.core import unbox
 from hodiff.core.tree import flatten, unflatten
+from hodiff.numpy.shorthand import identity_tangent
 from hodiff.operators._trace import ArgNum, _argnums, _jvp_trace, _select, _vjp_trace
 from hodiff.operators.forward import jvp
 from hodiff.operators.reverse import grad
@@ -20,6 +21,11 @@ from hodiff.operators.reverse import grad
 def _basis(leaves: list) -> tuple[list, int]:
     """Identity tangents in vector mode: one direction per real degree of freedom (a complex
     element gets two: 1 and i, the first block of directions real, the second imaginary)."""
+    if len(leaves) == 1 and _np.ndim(unbox(leaves[0])) == 1:
+        raw = unbox(leaves[0])
+        dt = _np.result_type(raw)
+        if dt.kind != "c":  # a recognizable identity lets products skip multiplying by it
+            return [identity_tangent(raw.shape[0], dt)], raw.shape[0]
     sizes = [int(_np.size(unbox(x))) for x in leaves]
     complex_sizes = [s if _np.result_type(unbox(x)).kind == "c" else 0
                      for x, s in zip(leaves, sizes)]
