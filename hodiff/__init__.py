@@ -34,6 +34,8 @@ from hodiff.operators import (
     vjp,
 )
 
+from hodiff import optimize  # noqa: E402,F401  (scipy.optimize front end; scipy loads lazily)
+
 egrad = elementwise_grad
 
 __version__ = "0.1.0"

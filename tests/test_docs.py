@@ -28,6 +28,8 @@ DOCUMENTED = [
     "hodiff.misc.flatten",
     "hodiff.misc.optimizers",
     "hodiff.complex",
+    "hodiff.optimize",
+    "hodiff.optimize.objective",
 ]
 DOCTESTED = DOCUMENTED + ["hodiff.core.registry", "hodiff.numpy.shorthand"]
 # Modules with public functions but no examples yet: their doctests must pass, and the missing
