@@ -27,6 +27,7 @@ DOCUMENTED = [
     "hodiff.builtins",
     "hodiff.misc.flatten",
     "hodiff.misc.optimizers",
+    "hodiff.misc.fixed_points",
     "hodiff.complex",
     "hodiff.optimize",
     "hodiff.optimize.objective",

@@ -1,5 +1,8 @@
-"""autograd.misc: flatten (parameter containers to one vector and back) and optimizers."""
+"""autograd.misc: flatten (parameter containers to one vector and back), optimizers, and
+fixed points with implicit derivatives."""
+from hodiff.misc import fixed_points
+from hodiff.misc.fixed_points import fixed_point
 from hodiff.misc.flatten import flatten, flatten_func
 from hodiff.misc.optimizers import adam, rmsprop, sgd
 
-__all__ = ["adam", "flatten", "flatten_func", "rmsprop", "sgd"]
+__all__ = ["adam", "fixed_point", "fixed_points", "flatten", "flatten_func", "rmsprop", "sgd"]
