@@ -20,6 +20,7 @@ from hodiff.operators import (
     jacfwd,
     jacobian,
     jacrev,
+    jet,
     jvp,
     linearize,
     make_ggnvp,
@@ -28,6 +29,7 @@ from hodiff.operators import (
     make_vjp,
     multigrad,
     multigrad_dict,
+    taylor,
     tensor_jacobian_product,
     value_and_grad,
     vector_jacobian_product,
@@ -46,5 +48,5 @@ __all__ = [
     "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad", "hvp", "jacfwd",
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
-    "vector_jacobian_product", "vjp",
+    "vector_jacobian_product", "vjp", "jet", "taylor",
 ]

@@ -22,6 +22,7 @@ DOCUMENTED = [
     "hodiff.operators.forward",
     "hodiff.operators.jacobians",
     "hodiff.operators.extras",
+    "hodiff.operators.taylor",
     "hodiff.extend",
     "hodiff.test_util",
     "hodiff.builtins",

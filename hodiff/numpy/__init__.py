@@ -29,3 +29,4 @@ for _module in (_elementwise, _reductions, _shape, _linear):
     _export(_module)
 astype = _box_methods.astype
 del _module
+from hodiff.numpy import taylor_rules as _taylor_rules  # noqa: E402  (Taylor-mode slots)

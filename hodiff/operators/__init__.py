@@ -18,6 +18,7 @@ from hodiff.operators.jacobians import (
     make_ggnvp,
     make_hvp,
 )
+from hodiff.operators.taylor import jet, taylor
 from hodiff.operators.reverse import (
     elementwise_grad,
     grad,
@@ -35,5 +36,5 @@ __all__ = [
     "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad", "hvp", "jacfwd",
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "tensor_jacobian_product", "value_and_grad",
-    "vector_jacobian_product", "vjp", "_jvp_trace", "_vjp_trace",
+    "vector_jacobian_product", "vjp", "_jvp_trace", "_vjp_trace", "jet", "taylor",
 ]
