@@ -116,8 +116,8 @@ def taylor(fun: Callable, x: Any, v: Any, order: int) -> list:
     -------
     >>> import hodiff.numpy as np
     >>> from hodiff import taylor
-    >>> [round(float(d), 6) for d in taylor(np.sin, 0.0, 1.0, 4)]
-    [0.0, 1.0, -0.0, -1.0, 0.0]
+    >>> [round(float(d), 6) + 0.0 for d in taylor(np.sin, 0.0, 1.0, 4)]
+    [0.0, 1.0, 0.0, -1.0, 0.0]
     """
     if order < 0:
         raise ValueError(f"taylor: order must be >= 0, got {order}")
