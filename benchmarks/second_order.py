@@ -95,7 +95,9 @@ def builders(lib):
         fh, fj, fe = functions(anp)
         return {
             "hvp": lambda A, x, v: autograd.hessian_vector_product(lambda y: fh(A, y))(x, v),
-            "jacfwd": lambda B, x: autograd.jacobian(lambda y: fj(B, y))(x),
+            # autograd has no vector forward mode: one forward pass (make_jvp) per direction
+            "jacfwd": lambda B, x: anp.stack(
+                [autograd.make_jvp(lambda y: fj(B, y))(x)(e)[1] for e in anp.eye(x.size)], 1),
             "hessian": lambda C, x: autograd.hessian(lambda y: fe(C, y))(x),
         }, lambda a: a, lambda r: r
     if lib in ("jax", "jax-jit"):
