@@ -107,7 +107,8 @@ def _mT(x):
 def _matmul_jvp_a(t, ans, a, b):
     if not is_batched(t, a):
         return matmul(t, b)
-    if is_identity_tangent(t) and len(shape_of(a)) == 1 and len(shape_of(b)) == 2:
+    if (is_identity_tangent(t) and len(shape_of(a)) == 1 and len(shape_of(b)) == 2
+            and _same_dtype(t, b)):
         return read_only(b)  # identity @ b
     if len(shape_of(b)) <= max(len(shape_of(a)), 2):
         return matmul(t, b)
@@ -119,12 +120,18 @@ def _matmul_jvp_b(t, ans, a, b):
         return matmul(a, t)
     nda, ndb = len(shape_of(a)), len(shape_of(b))
     if ndb == 1 and nda <= 2:
-        if is_identity_tangent(t) and nda == 2:
+        if is_identity_tangent(t) and nda == 2 and _same_dtype(t, a):
             return read_only(_mT(a))  # the tangent of a @ x along each unit vector: a's columns
         return matmul(t, _mT(a))
     if ndb >= 2 and nda <= ndb:
         return matmul(a, t)
     return map_batch(lambda tk: matmul(a, tk), t)
+
+
+def _same_dtype(t, m):
+    """Whether identity @ m keeps m's dtype (so m itself can stand for the product)."""
+    m_dt = _np.result_type(unbox(m))
+    return _np.result_type(t.dtype, m_dt) == m_dt
 
 
 # Fused forward rules (see Primitive.fused_jvps): a product of one traced vector with a
