@@ -4,6 +4,7 @@ Imports hodiff.core, hodiff.numpy and the other operator modules.
 """
 from __future__ import annotations
 
+import contextvars
 import inspect
 from functools import wraps
 from typing import Any, Callable, Sequence
@@ -144,16 +145,18 @@ class SharedPullback:
     by identity within the same live derivative calls.
     """
 
-    _last: list = [None, None, None]
+    # (ans, args, shared) of the call recorded last in this thread
+    _last: contextvars.ContextVar = contextvars.ContextVar("hodiff_shared_pullback",
+                                                          default=(None, (), None))
 
     @classmethod
     def for_call(cls, ans: Any, args: tuple, compute: Callable) -> "SharedPullback":
-        last = cls._last
-        if last[0] is ans and len(last[1]) == len(args) and all(
-                a is b for a, b in zip(last[1], args)):
-            return last[2]
+        last_ans, last_args, last = cls._last.get()
+        if last_ans is ans and len(last_args) == len(args) and all(
+                a is b for a, b in zip(last_args, args)):
+            return last
         shared = cls(compute)
-        cls._last = [ans, args, shared]
+        cls._last.set((ans, args, shared))
         return shared
 
     def __init__(self, compute: Callable) -> None:
