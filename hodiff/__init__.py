@@ -3,6 +3,7 @@
 This module only re-exports the public surface.
 """
 from hodiff import numpy  # noqa: F401  (installs the array methods on traced values)
+from hodiff.complex import NotHolomorphicError, wirtinger
 from hodiff.core import EscapedTracerError
 from hodiff.extend import custom_jvp, custom_vjp, stop_gradient
 from hodiff.operators import (
@@ -40,6 +41,12 @@ from hodiff import optimize  # noqa: E402,F401  (scipy.optimize front end; scipy
 
 egrad = elementwise_grad
 
+# autograd's top-level names and subpackages (`hodiff.builtins`, `hodiff.misc`, ...).
+from hodiff import builtins, differential_operators, misc, scipy, test_util, tracer  # noqa: E402
+from hodiff import wrap_util  # noqa: E402, F401
+from hodiff.builtins import dict, isinstance, list, tuple, type  # noqa: A004, E402
+from hodiff.extend import primitive  # noqa: E402
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -48,5 +55,8 @@ __all__ = [
     "hessian_tensor_product", "hessian_vector_product", "holomorphic_grad", "hvp", "jacfwd",
     "jacobian", "jacrev", "jvp", "linearize", "make_ggnvp", "make_hvp", "make_jvp", "make_vjp",
     "multigrad", "multigrad_dict", "stop_gradient", "tensor_jacobian_product", "value_and_grad",
-    "vector_jacobian_product", "vjp", "jet", "taylor",
+    "vector_jacobian_product", "vjp", "wirtinger", "NotHolomorphicError",
+    "jet", "taylor",
+    # autograd's
+    "dict", "isinstance", "list", "primitive", "tuple", "type",
 ]

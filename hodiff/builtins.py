@@ -2,7 +2,7 @@
 
 hodiff's containers are Python's own (traced values may sit in them freely), so `tuple`, `list`
 and `dict` are the builtins; `isinstance` treats a traced array as an ndarray.
-Imports hodiff.core.
+Imports hodiff.core and hodiff.spaces.
 """
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from typing import Any
 import numpy as _np
 
 from hodiff.core import Box, unbox
+from hodiff.spaces import ContainerVSpace, SparseObject, VSpace, vspace  # noqa: F401
 
 tuple = _builtins.tuple  # noqa: A001
 list = _builtins.list  # noqa: A001
 dict = _builtins.dict  # noqa: A001
 SequenceBox = Box
 DictBox = Box
+# autograd has one space class per container kind; hodiff's one class covers them all.
+SequenceVSpace = ListVSpace = TupleVSpace = DictVSpace = NamedTupleVSpace = ContainerVSpace
 
 
 def isinstance(obj: Any, types: Any) -> bool:  # noqa: A001

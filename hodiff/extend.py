@@ -1,7 +1,7 @@
 """autograd's extension API, writing into hodiff's one rule registry: `primitive`, `defvjp`,
 `defjvp` (and their `_argnum` forms), `def_linear`, `stop_gradient`, and JAX-style
 `custom_jvp` / `custom_vjp` decorators.
-Imports hodiff.core, hodiff.modes and hodiff.numpy.
+Imports hodiff.core, hodiff.numpy, hodiff.spaces and hodiff.tracer.
 """
 from __future__ import annotations
 
@@ -12,24 +12,27 @@ import numpy as _np
 
 from hodiff.core import Box, NondiffPrimitive, Primitive, unbox
 from hodiff.numpy.shorthand import RulesForEveryArg
+from hodiff.spaces import SparseObject, VSpace, vspace
+from hodiff.tracer import JVPNode, VJPNode, register_notrace
 
-__all__ = ["Box", "Primitive", "custom_jvp", "custom_vjp", "def_linear", "defjvp",
-           "defjvp_argnum", "defvjp", "defvjp_argnum", "notrace_primitive", "primitive",
-           "stop_gradient", "vspace"]
+__all__ = ["Box", "JVPNode", "Primitive", "SparseObject", "VJPNode", "VSpace", "custom_jvp",
+           "custom_vjp", "def_linear", "defjvp", "defjvp_argnum", "defjvp_argnums", "defvjp",
+           "defvjp_argnum", "defvjp_argnums", "notrace_primitive", "primitive",
+           "register_notrace", "stop_gradient", "vspace"]
 
 
-def primitive(fun: Callable) -> Primitive:
-    """Make `fun` a primitive: hodiff won't trace inside it; give it rules with defvjp/defjvp.
+def primitive(f_raw: Callable) -> Primitive:
+    """Make `f_raw` a primitive: hodiff won't trace inside it; give it rules with defvjp/defjvp.
 
     Parameters
     ----------
-    fun : callable
+    f_raw : callable
         Called on plain values (never traced ones) whenever the primitive is called.
 
     Returns
     -------
     Primitive
-        Callable like `fun`. Differentiating it before it has a rule raises TypeError.
+        Callable like `f_raw`. Differentiating it before it has a rule raises TypeError.
 
     Example
     -------
@@ -42,16 +45,16 @@ def primitive(fun: Callable) -> Primitive:
     >>> float(grad(cube)(2.0))
     12.0
     """
-    prim = Primitive(fun, register=False)
+    prim = Primitive(f_raw, register=False)
     return prim
 
 
-def notrace_primitive(fun: Callable) -> Primitive:
+def notrace_primitive(f_raw: Callable) -> Primitive:
     """A primitive that sees plain values and returns untraced ones (no derivative).
 
     Parameters
     ----------
-    fun : callable
+    f_raw : callable
         Called with every traced argument replaced by its plain value.
 
     Returns
@@ -69,10 +72,10 @@ def notrace_primitive(fun: Callable) -> Primitive:
     >>> grad(lambda x: np.sum(x) * size_of(x))(np.ones(3)).tolist()
     [3.0, 3.0, 3.0]
     """
-    return NondiffPrimitive(fun, register=False)
+    return NondiffPrimitive(f_raw, register=False)
 
 
-def defvjp(prim: Primitive, *makers: Any, argnums: Any = None) -> None:
+def defvjp(fun: Primitive, *vjpmakers: Any, argnums: Any = None) -> None:
     """Reverse rules: ``maker(ans, *args, **kwargs) -> (g -> cotangent of that argument)``, one
     per positional argument (None for an argument with no derivative).
 
@@ -80,12 +83,12 @@ def defvjp(prim: Primitive, *makers: Any, argnums: Any = None) -> None:
 
     Parameters
     ----------
-    prim : Primitive
+    fun : Primitive
         Made with `primitive`.
-    *makers : callable or None
+    *vjpmakers : callable or None
         One per positional argument, in order (or in the order of `argnums`).
     argnums : sequence of int, optional
-        The arguments the makers belong to.
+        The arguments the vjpmakers belong to.
 
     Returns
     -------
@@ -100,12 +103,13 @@ def defvjp(prim: Primitive, *makers: Any, argnums: Any = None) -> None:
     >>> [float(d) for d in grad(mul, argnum=(0, 1))(2.0, 5.0)]
     [5.0, 2.0]
     """
-    for argnum, maker in zip(argnums if argnums is not None else range(len(makers)), makers):
+    argnums = argnums if argnums is not None else range(len(vjpmakers))
+    for argnum, maker in zip(argnums, vjpmakers):
         if maker is not None:
-            prim.vjps[argnum] = maker
+            fun.vjps[argnum] = maker
 
 
-def defjvp(prim: Primitive, *rules: Any, argnums: Any = None) -> None:
+def defjvp(fun: Primitive, *jvpfuns: Any, argnums: Any = None) -> None:
     """Forward rules: ``rule(g, ans, *args, **kwargs) -> tangent of ans`` given the tangent g of
     that argument; the string 'same' means the function is linear in that argument.
 
@@ -113,9 +117,9 @@ def defjvp(prim: Primitive, *rules: Any, argnums: Any = None) -> None:
 
     Parameters
     ----------
-    prim : Primitive
+    fun : Primitive
         Made with `primitive`.
-    *rules : callable, 'same' or None
+    *jvpfuns : callable, 'same' or None
         One per positional argument, in order (or in the order of `argnums`).
     argnums : sequence of int, optional
         The arguments the rules belong to.
@@ -133,30 +137,30 @@ def defjvp(prim: Primitive, *rules: Any, argnums: Any = None) -> None:
     >>> float(deriv(square)(3.0)), float(grad(square)(3.0))
     (6.0, 6.0)
     """
-    for argnum, rule in zip(argnums if argnums is not None else range(len(rules)), rules):
+    for argnum, rule in zip(argnums if argnums is not None else range(len(jvpfuns)), jvpfuns):
         if rule == "same":
-            rule = _linear_jvp(prim, argnum)
+            rule = _linear_jvp(fun, argnum)
         if rule is not None:
-            prim.jvps[argnum] = rule
+            fun.jvps[argnum] = rule
 
 
-def _linear_jvp(prim: Primitive, argnum: int) -> Callable:
+def _linear_jvp(fun: Primitive, argnum: int) -> Callable:
     def rule(g: Any, ans: Any, *args: Any, **kwargs: Any) -> Any:
         args = list(args)
         args[argnum] = g
-        return prim(*args, **kwargs)
+        return fun(*args, **kwargs)
     return rule
 
 
-def defvjp_argnum(prim: Primitive, maker: Callable) -> None:
-    """One reverse rule for every argument: ``maker(argnum, ans, args, kwargs) -> vjp``.
+def defvjp_argnum(fun: Primitive, vjpmaker: Callable) -> None:
+    """One reverse rule for every argument: ``vjpmaker(argnum, ans, args, kwargs) -> vjp``.
 
     Parameters
     ----------
-    prim : Primitive
+    fun : Primitive
         Made with `primitive`.
-    maker : callable
-        ``maker(argnum, ans, args, kwargs)`` returns ``g -> cotangent of args[argnum]``.
+    vjpmaker : callable
+        ``vjpmaker(argnum, ans, args, kwargs)`` returns ``g -> cotangent of args[argnum]``.
 
     Returns
     -------
@@ -171,19 +175,19 @@ def defvjp_argnum(prim: Primitive, maker: Callable) -> None:
     >>> [float(d) for d in grad(add3, argnum=(0, 2))(1.0, 2.0, 3.0)]
     [1.0, 1.0]
     """
-    prim.vjps = RulesForEveryArg(
-        lambda i: lambda ans, *args, **kwargs: maker(i, ans, args, kwargs))
+    fun.vjps = RulesForEveryArg(
+        lambda i: lambda ans, *args, **kwargs: vjpmaker(i, ans, args, kwargs))
 
 
-def defjvp_argnum(prim: Primitive, rule: Callable) -> None:
-    """One forward rule for every argument: ``rule(argnum, g, ans, args, kwargs) -> tangent``.
+def defjvp_argnum(fun: Primitive, jvpmaker: Callable) -> None:
+    """One forward rule for every argument: ``jvpmaker(argnum, g, ans, args, kwargs) -> tangent``.
 
     Parameters
     ----------
-    prim : Primitive
+    fun : Primitive
         Made with `primitive`.
-    rule : callable
-        ``rule(argnum, g, ans, args, kwargs)`` returns the tangent of the output for tangent
+    jvpmaker : callable
+        ``jvpmaker(argnum, g, ans, args, kwargs)`` returns the tangent of the output for tangent
         `g` of ``args[argnum]``.
 
     Returns
@@ -199,17 +203,84 @@ def defjvp_argnum(prim: Primitive, rule: Callable) -> None:
     >>> float(jvp(mul, (2.0, 5.0), (1.0, 1.0))[1])
     7.0
     """
-    prim.jvps = RulesForEveryArg(
-        lambda i: lambda g, ans, *args, **kwargs: rule(i, g, ans, args, kwargs))
+    fun.jvps = RulesForEveryArg(
+        lambda i: lambda g, ans, *args, **kwargs: jvpmaker(i, g, ans, args, kwargs))
 
 
-def def_linear(prim: Primitive) -> None:
-    """Declare `prim` linear in each argument: its forward rule is itself. (Its reverse rule
+def defvjp_argnums(fun: Primitive, vjpmaker: Callable) -> None:
+    """A reverse rule for several arguments at once:
+    ``vjpmaker(argnums, ans, args, kwargs) -> (g -> tuple of cotangents, one per argnum)``.
+
+    hodiff keeps one rule per argument, so each argument calls `vjpmaker` with its own argnum.
+
+    Parameters
+    ----------
+    fun : Primitive
+        Made with `primitive`.
+    vjpmaker : callable
+        ``vjpmaker(argnums, ans, args, kwargs)`` returns ``g -> cotangents of those arguments``.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import grad
+    >>> from hodiff.extend import primitive, defvjp_argnums
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> def mul_vjp(argnums, ans, args, kwargs):
+    ...     x, y = args
+    ...     return lambda g: tuple(g * (y if i == 0 else x) for i in argnums)
+    >>> defvjp_argnums(mul, mul_vjp)
+    >>> [float(d) for d in grad(mul, argnum=(0, 1))(2.0, 5.0)]
+    [5.0, 2.0]
+    """
+    def for_arg(i: int) -> Callable:
+        def make(ans: Any, *args: Any, **kwargs: Any) -> Callable:
+            pullback = vjpmaker((i,), ans, args, kwargs)
+            return lambda g: pullback(g)[0]
+        return make
+    fun.vjps = RulesForEveryArg(for_arg)
+
+
+def defjvp_argnums(fun: Primitive, jvpmaker: Callable) -> None:
+    """A forward jvpmaker for several arguments at once:
+    ``jvpmaker(argnums, gs, ans, args, kwargs) -> tangent of ans`` for tangents `gs` of
+    ``args[argnums]``.
+
+    Parameters
+    ----------
+    fun : Primitive
+        Made with `primitive`.
+    jvpmaker : callable
+        ``jvpmaker(argnums, gs, ans, args, kwargs)`` returns the output's tangent.
+
+    Returns
+    -------
+    None
+
+    Example
+    -------
+    >>> from hodiff import jvp
+    >>> from hodiff.extend import primitive, defjvp_argnums
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> defjvp_argnums(mul, lambda argnums, gs, ans, args, kwargs:
+    ...                sum(g * args[1 - i] for i, g in zip(argnums, gs)))
+    >>> float(jvp(mul, (2.0, 5.0), (1.0, 1.0))[1])
+    7.0
+    """
+    fun.jvps = RulesForEveryArg(
+        lambda i: lambda g, ans, *args, **kwargs: jvpmaker((i,), (g,), ans, args, kwargs))
+
+
+def def_linear(fun: Primitive) -> None:
+    """Declare `fun` linear in each argument: its forward rule is itself. (Its reverse rule
     must still be given with defvjp.)
 
     Parameters
     ----------
-    prim : Primitive
+    fun : Primitive
         Made with `primitive`; linear in each positional argument separately.
 
     Returns
@@ -225,7 +296,7 @@ def def_linear(prim: Primitive) -> None:
     >>> float(deriv(triple)(5.0))
     3.0
     """
-    prim.jvps = RulesForEveryArg(lambda i: _linear_jvp(prim, i))
+    fun.jvps = RulesForEveryArg(lambda i: _linear_jvp(fun, i))
 
 
 def _stop(x: Any) -> Any:
@@ -250,29 +321,6 @@ stop_gradient.__doc__ = """The value of `x` as a constant: no derivative flows t
     >>> float(grad(lambda x: x * stop_gradient(x))(3.0))
     3.0
     """
-
-
-def vspace(x: Any) -> Any:
-    """The plain value's shape/dtype description (autograd compatibility: .shape, .dtype).
-
-    Parameters
-    ----------
-    x : array, scalar or traced value
-
-    Returns
-    -------
-    numpy.ndarray
-        Zeros with the shape and dtype of `x`'s plain value.
-
-    Example
-    -------
-    >>> import hodiff.numpy as np
-    >>> from hodiff.extend import vspace
-    >>> vs = vspace(np.ones((2, 3)))
-    >>> vs.shape, str(vs.dtype)
-    ((2, 3), 'float64')
-    """
-    return _np.zeros_like(unbox(x))
 
 
 class custom_jvp:

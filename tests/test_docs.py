@@ -30,10 +30,15 @@ DOCUMENTED = [
     "hodiff.misc.optimizers",
     "hodiff.misc.fixed_points",
     "hodiff.complex",
+    "hodiff.spaces",
+    "hodiff.tracer",
+    "hodiff.wrap_util",
+    "hodiff.differential_operators",
+    "hodiff.misc.tracers",
     "hodiff.optimize",
     "hodiff.optimize.objective",
 ]
-DOCTESTED = DOCUMENTED + ["hodiff.core.registry", "hodiff.numpy.shorthand"]
+DOCTESTED = DOCUMENTED + ["hodiff.core.registry", "hodiff.numpy.shorthand", "hodiff.core.vspace"]
 # Modules with public functions but no examples yet: their doctests must pass, and the missing
 # examples show as an expected failure until they are written. Empty this set when they are.
 EXAMPLES_PENDING: set[str] = set()

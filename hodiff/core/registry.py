@@ -64,10 +64,11 @@ class Primitive:
         # and nothing under it is (so primal and tangent can share one kernel call, e.g. one
         # BLAS call for a product with a constant matrix).
         self.fused_jvps: dict[int, Callable] = {}
-        # Taylor mode's rule (see hodiff.modes.taylor); None: Taylor mode can't go through it.
-        self.taylor: Callable | None = None
         # Why a rule exists for one mode only; listed by the test suite.
         self.one_mode_reason: str | None = None
+        # Taylor mode (hodiff.modes.taylor): taylor(order, ans, args, series, kwargs) -> the
+        # output's Taylor coefficients 1..order; None where the primitive has none.
+        self.taylor: Callable | None = None
         if register:
             if self.__name__ in _PRIMITIVES:
                 raise ValueError(f"a primitive named {self.__name__!r} is already registered")

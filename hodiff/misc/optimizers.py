@@ -12,6 +12,37 @@ import numpy as _np
 from hodiff.misc.flatten import flatten
 
 
+def unflatten_optimizer(step: Callable) -> Callable:
+    """Turn an optimizer over flat vectors into one over nested containers of arrays.
+
+    Parameters
+    ----------
+    step : callable
+        ``step(grad, x, callback=None, *args, **kwargs)`` where `x` is a vector, ``grad(x, i)``
+        a vector and ``callback(x, i, g)`` gets vectors.
+
+    Returns
+    -------
+    callable
+        ``optimizer(grad, x0, callback=None, *args, **kwargs)`` where `x0`, the gradient and
+        the callback's arguments are structured like `x0` (see hodiff.misc.flatten).
+
+    Example
+    -------
+    >>> import hodiff.numpy as np
+    >>> from hodiff.misc.optimizers import unflatten_optimizer
+    >>> @unflatten_optimizer
+    ... def descend(grad, x, callback=None, num_iters=50, step_size=0.25):
+    ...     for i in range(num_iters):
+    ...         x = x - step_size * grad(x, i)
+    ...     return x
+    >>> out = descend(lambda p, i: {"w": 2 * (p["w"] - 1.0)}, {"w": np.zeros(2)})
+    >>> out["w"].round(3).tolist()
+    [1.0, 1.0]
+    """
+    return _flat(step)
+
+
 def _flat(step: Callable) -> Callable:
     def optimizer(grad: Callable, x0: Any, callback: Callable | None = None,
                   *args: Any, **kwargs: Any) -> Any:

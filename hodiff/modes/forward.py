@@ -11,6 +11,7 @@ from typing import Any
 
 from hodiff.core.registry import SUPPORT, Primitive
 from hodiff.core.tracing import Box, Tag
+from hodiff.core.vspace import add_leaves
 from hodiff.modes.reverse import jvp_from_vjp
 
 
@@ -54,7 +55,7 @@ class ForwardTag(Tag):
             else:
                 t_i = rule(t, ans, *primals, **kwargs)
             if t_i is not None:
-                t_out = t_i if t_out is None else t_out + t_i
+                t_out = t_i if t_out is None else add_leaves(t_out, t_i)
         if t_out is None:
             return ans
         return DualBox(self, ans, t_out)

@@ -13,6 +13,7 @@ import numpy as _np
 
 from hodiff.core.registry import Primitive
 from hodiff.core.tracing import Box, Tag, new_tag, unbox
+from hodiff.core.vspace import SparseObject, add_leaves, custom_space
 
 
 class TapeBox(Box):
@@ -70,7 +71,7 @@ def backward(tape: list, seeds: Sequence[tuple[int, Any]], leaves: Sequence[int]
         return [None] * len(leaves)
     cts: list = [None] * (max(i for i, _ in seeds) + 1)
     for i, ct in seeds:
-        cts[i] = ct if cts[i] is None else cts[i] + ct
+        cts[i] = ct if cts[i] is None else _accumulate(cts[i], ct)
     for k in range(len(cts) - 1, -1, -1):
         ct = cts[k]
         entry = tape[k]
@@ -78,14 +79,32 @@ def backward(tape: list, seeds: Sequence[tuple[int, Any]], leaves: Sequence[int]
             tape[k] = None
         if ct is None or not entry:
             continue
+        if type(ct) is SparseObject:
+            ct = ct.dense()
         cts[k] = None  # not a leaf (leaves have empty entries): its cotangent is spent
         for j in range(0, len(entry), 2):
             c = entry[j + 1](ct)
             if c is not None:
                 parent = entry[j]
                 prev = cts[parent]
-                cts[parent] = c if prev is None else prev + c
-    return [cts[i] if i < len(cts) else None for i in leaves]
+                if prev is None:
+                    cts[parent] = c
+                else:
+                    try:
+                        cts[parent] = prev + c
+                    except TypeError:  # values of a user's type without `+` (VSpace.register)
+                        cts[parent] = _accumulate(prev, c)
+    out = [cts[i] if i < len(cts) else None for i in leaves]
+    return [c.dense() if type(c) is SparseObject else c for c in out]
+
+
+def _accumulate(a: Any, b: Any) -> Any:
+    # The slow path of `a + b`: sparse cotangents made dense, a user's types added by their space.
+    if type(a) is SparseObject:
+        a = a.dense()
+    if type(b) is SparseObject:
+        b = b.dense()
+    return a + b if custom_space(a) is None else add_leaves(a, b)
 
 
 # -- a missing rule derived from the other one, by transposition --------------------------------

@@ -1,26 +1,19 @@
-"""Taylor mode: a truncated Taylor series of order K pushed through a function in one pass.
+"""Taylor mode: a truncated Taylor series pushed through the function in one pass.
 
 A `TaylorBox` carries a primal x0 and the normalized coefficients x1..xK of the curve
-x(t) = x0 + x1 t + ... + xK t^K (xk is the k-th derivative along t divided by k!). Each
-primitive says how to propagate them through its `taylor` rule slot in the registry:
-
-    rule(series, ans, *args, **kwargs) -> [y1, ..., yK]
-
-where `series[i]` is the list of K coefficients of positional argument i (None when that
-argument is not traced here) and `ans` is y0. Rules are written with hodiff's own functions,
-so Taylor mode nests with the other modes. The generic rules below cover primitives that are
-linear (their forward rules applied per coefficient) and multilinear (Cauchy products);
-elementwise functions use the standard recurrences (Griewank & Walther, "Evaluating
-Derivatives", 2nd ed., SIAM 2008, ch. 13, table 13.2).
+x(t) = x0 + x1 t + x2 t^2 + ... (None is a zero coefficient). Each primitive's `taylor` rule
+maps its arguments' coefficients to its output's; rules are written with hodiff's own
+functions, so the coefficients can be differentiated by the other modes in turn. The generic
+rule for elementwise primitives (from their partial derivatives) lives here too, since the
+`elementwise` shorthand attaches it when it makes a primitive.
 Imports hodiff.core only.
 """
 from __future__ import annotations
 
-from itertools import product
 from typing import Any, Callable
 
 from hodiff.core.registry import Primitive
-from hodiff.core.tracing import Box, Tag
+from hodiff.core.tracing import Box, Tag, new_tag
 
 
 class TaylorBox(Box):
@@ -33,7 +26,7 @@ class TaylorBox(Box):
 
 
 class TaylorTag(Tag):
-    """One Taylor-mode call propagating `order` coefficients."""
+    """One Taylor-mode call carrying `order` coefficients beyond the primal."""
 
     __slots__ = ("order",)
 
@@ -42,68 +35,80 @@ class TaylorTag(Tag):
         self.order = order
 
     def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
-        rule = getattr(prim, "taylor", None)
+        ans, primals, mine = self.apply(prim, args, kwargs)
+        rule = prim.taylor
         if rule is None:
             raise TypeError(
-                f"hodiff has no Taylor-mode rule for {prim.__name__}, so Taylor mode (jet, "
-                f"taylor) can't go through it. Give the primitive one (its `taylor` slot: see "
-                f"hodiff.modes.taylor), or differentiate by nesting jvp/grad instead.")
-        ans, primals, mine = self.apply(prim, args, kwargs)
+                f"hodiff has no Taylor-mode rule for {prim.__name__}, so jet/taylor cannot "
+                f"expand it. Differentiate by nesting grad/jvp instead, or give the primitive "
+                f"a rule (see hodiff/numpy/taylor_rules.py).")
         series: list = [None] * len(args)
         for i, box in mine:
             series[i] = box._series
-        return TaylorBox(self, ans, rule(series, ans, *primals, **kwargs))
+        out = rule(self.order, ans, primals, series, kwargs)
+        if all(c is None for c in out):
+            return ans
+        return TaylorBox(self, ans, out)
 
     def box(self, x: Any, series: list) -> TaylorBox:
         return TaylorBox(self, x, list(series))
 
-    def unbox_output(self, y: Any) -> tuple[Any, list | None]:
+    def unbox_output(self, y: Any) -> tuple[Any, list]:
+        """(primal, coefficients) of an output; coefficients all None if it is constant."""
         if type(y) is TaylorBox and y._tag is self:
             return y._primal, y._series
-        return y, None
+        return y, [None] * self.order
 
 
-def coefficient(series: list | None, x0: Any, k: int) -> Any:
-    """The k-th coefficient of an argument: x0 for k = 0, zero when it is not traced."""
-    if k == 0:
-        return x0
-    return 0.0 if series is None else series[k - 1]
+def add(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    return a if b is None else a + b
 
 
-def linear_rule(prim: Primitive) -> Callable:
-    """For a primitive linear in its traced arguments together (sums, reshapes, indexing):
-    each coefficient goes through the forward rules, as a tangent would."""
-    def rule(series: list, ans: Any, *args: Any, **kwargs: Any) -> list:
-        traced = [i for i, s in enumerate(series) if s is not None]
-        out = []
-        for k in range(len(series[traced[0]])):
-            y = None
-            for i in traced:
-                yi = prim.jvps[i](series[i][k], ans, *args, **kwargs)
-                if yi is not None:
-                    y = yi if y is None else y + yi
-            out.append(ans * 0 if y is None else y)
-        return out
-    return rule
+def full(primal: Any, series: list | None, order: int) -> list:
+    return [primal] + ([None] * order if series is None else list(series[:order]))
 
 
-def multilinear_rule(prim: Primitive) -> Callable:
-    """For a primitive linear in each argument separately (products, matmul, einsum):
-    y_k = sum over k_1 + ... + k_m = k of prim(x_{1,k_1}, ..., x_{m,k_m})."""
-    def rule(series: list, ans: Any, *args: Any, **kwargs: Any) -> list:
-        traced = [i for i, s in enumerate(series) if s is not None]
-        order = len(series[traced[0]])
-        out = []
+def weighted(x: list, y: list, k: int) -> Any:
+    """(1/k) sum_{j=1..k} j x_j y_{k-j}: the coefficient k of the solution of y' = x' y."""
+    acc = None
+    for j in range(1, k + 1):
+        if x[j] is not None and y[k - j] is not None:
+            acc = add(acc, j * x[j] * y[k - j])
+    return None if acc is None else acc / k
+
+
+# -- any elementwise primitive from its partials -----------------------------------------------
+def expand(partial: Any, ys: list, args: list, series: list, order: int, kw: dict) -> list:
+    """Coefficients 0..order of partial(y(t), *x(t)), by a nested Taylor pass."""
+    if partial == 1 or partial == -1:
+        return [partial] + [None] * order
+    if order == 0:
+        return [partial(ys[0], *args, **kw)]
+    tag = TaylorTag(order)
+    with new_tag(tag):
+        boxed = [a if s is None else tag.box(a, s[:order]) for a, s in zip(args, series)]
+        out = partial(tag.box(ys[0], ys[1:order + 1]), *boxed, **kw)
+    primal, coefs = tag.unbox_output(out)
+    return [primal] + list(coefs)
+
+
+def from_partials(prim: Primitive) -> Callable:
+    """The Taylor rule of an elementwise primitive whose `partials` are known: y' = sum_i f_i x_i'
+    gives y_k = (1/k) sum_i sum_j j x_ij d_i,k-j, with d_i the series of the partial f_i from a
+    nested pass one order lower."""
+    partials = prim.partials
+
+    def rule(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+        moving = [i for i, s in enumerate(series) if s is not None and partials[i] is not None]
+        ys = [ans]
         for k in range(1, order + 1):
-            y = None
-            for ks in product(range(k + 1), repeat=len(traced)):
-                if sum(ks) != k:
-                    continue
-                call = list(args)
-                for i, ki in zip(traced, ks):
-                    call[i] = coefficient(series[i], args[i], ki)
-                term = prim(*call, **kwargs)
-                y = term if y is None else y + term
-            out.append(y)
-        return out
+            acc = None
+            for i in moving:
+                d = expand(partials[i], ys, args, series, k - 1, kw)
+                x = full(args[i], series[i], k)
+                acc = add(acc, weighted(x, d + [None], k))
+            ys.append(acc)
+        return ys[1:]
     return rule

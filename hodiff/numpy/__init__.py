@@ -13,6 +13,7 @@ from hodiff.numpy import elementwise as _elementwise
 from hodiff.numpy import linear as _linear
 from hodiff.numpy import reductions as _reductions
 from hodiff.numpy import shape as _shape
+from hodiff.numpy import taylor_rules as _taylor_rules
 from hodiff.numpy.shape import array, asarray
 
 ndarray = _np.ndarray
@@ -28,5 +29,10 @@ _EXTRA = {"getitem", "untake", "einsum_prim", "index_update"}
 for _module in (_elementwise, _reductions, _shape, _linear):
     _export(_module)
 astype = _box_methods.astype
+_taylor_rules.install()
 del _module
-from hodiff.numpy import taylor_rules as _taylor_rules  # noqa: E402  (Taylor-mode slots)
+
+# numpy.random as an importable submodule (`import hodiff.numpy.random as npr`); numpy's own
+# module is dropped first, or the import below would return it instead of loading ours.
+globals().pop("random", None)
+from hodiff.numpy import random  # noqa: E402

@@ -4,6 +4,11 @@ Imports hodiff.core and the numpy family modules.
 """
 from __future__ import annotations
 
+import importlib as _importlib
+import inspect as _inspect
+import sys as _sys
+import threading as _threading
+
 import numpy as _np
 
 from hodiff.core import Box, Primitive, unbox
@@ -107,28 +112,76 @@ def _array(self, dtype=None, copy=None):
     )
 
 
+def _hodiff_version(module, name, numpy_fun):
+    # hodiff's function of the same name in the matching module (numpy.fft.fft ->
+    # hodiff.numpy.fft.fft), looked up at call time so functions added later are found; None
+    # where hodiff has none of its own (hodiff.numpy re-exports numpy's unruled functions).
+    if module != "numpy" and not module.startswith("numpy."):
+        return None
+    target = "hodiff." + module
+    hmod = _sys.modules.get(target)
+    if hmod is None:
+        try:
+            hmod = _importlib.import_module(target)
+        except ImportError:
+            return None
+    fun = getattr(hmod, name, None)
+    if fun is None or fun is numpy_fun or _inspect.ismodule(fun):
+        return None
+    return fun
+
+
+_DISPATCHING = _threading.local()
+
+
 def _array_function(self, func, types, args, kwargs):
+    # Plain numpy called on a traced value (onp.sum(x)): run hodiff's version when there is one.
     name = getattr(func, "__name__", str(func))
-    module = getattr(func, "__module__", "numpy")
+    module = getattr(func, "__module__", None) or "numpy"
+    fun = _hodiff_version(module, name, func)
+    active = _DISPATCHING.__dict__.setdefault("funcs", set())
+    # hodiff's version handing the traced value back to numpy's would loop: report it instead.
+    if fun is not None and func not in active:
+        active.add(func)
+        try:
+            return fun(*args, **kwargs)
+        finally:
+            active.discard(func)
     raise TypeError(
         f"{module}.{name} was called on a hodiff traced value; plain numpy can't follow "
-        f"derivatives. Call hodiff's version instead (`import hodiff.numpy as np`, then "
-        f"np.{name}(...)), or if hodiff has none, wrap the function with "
-        f"hodiff.extend.primitive and give it rules with defvjp/defjvp."
+        f"derivatives and hodiff has no rule for it. Call hodiff's functions "
+        f"(`import hodiff.numpy as np`), or wrap the function with hodiff.extend.primitive and "
+        f"give it rules with defvjp/defjvp."
     )
 
 
 _UFUNCS = {}
+# ufunc methods with a hodiff counterpart: (ufunc, method) -> hodiff.numpy name. Their default
+# axis is 0, unlike the functions'.
+_UFUNC_METHODS = {
+    ("add", "reduce"): "sum", ("multiply", "reduce"): "prod", ("maximum", "reduce"): "max",
+    ("minimum", "reduce"): "min", ("add", "accumulate"): "cumsum",
+    ("multiply", "accumulate"): "cumprod",
+}
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     # numpy hands us `ndarray (op) box` and plain ufunc calls on boxes: route to hodiff's rule.
-    prim = _UFUNCS.get(ufunc.__name__)
-    if method == "__call__" and prim is not None and "out" not in kwargs:
+    out = kwargs.pop("out", None)
+    has_out = out is not None and any(o is not None for o in (
+        out if isinstance(out, tuple) else (out,)))
+    prim = None
+    if not has_out:
+        if method == "__call__":
+            prim = _UFUNCS.get(ufunc.__name__) or _hodiff_version("numpy", ufunc.__name__, ufunc)
+        elif (ufunc.__name__, method) in _UFUNC_METHODS and len(inputs) == 1:
+            prim = _hodiff_version("numpy", _UFUNC_METHODS[ufunc.__name__, method], None)
+            kwargs.setdefault("axis", 0)
+    if prim is not None:
         return prim(*inputs, **kwargs)
     raise TypeError(
         f"numpy.{ufunc.__name__}{'' if method == '__call__' else '.' + method} on a hodiff "
-        f"traced value is not supported{' with out=' if 'out' in kwargs else ''}. Use "
+        f"traced value is not supported{' with out=' if has_out else ''}. Use "
         f"hodiff.numpy's functions (`import hodiff.numpy as np`) without out= arguments."
     )
 

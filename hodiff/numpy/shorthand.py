@@ -15,6 +15,7 @@ import numpy as _np
 
 from hodiff.core import NondiffPrimitive, Primitive, unbox
 from hodiff.core.registry import SUPPORT, lookup
+from hodiff.modes.taylor import from_partials
 
 
 def shape_of(x: Any) -> tuple:
@@ -136,6 +137,8 @@ def elementwise(fun: Callable, *partials: Any, name: str | None = None,
     2.0
     """
     prim = Primitive(fun, name=name, batch_jvp=True, register=register)
+    prim.partials = partials
+    prim.taylor = from_partials(prim)
     for argnum, partial in enumerate(partials):
         if partial is not None:
             prim.defrules(argnum, _elementwise_jvp(argnum, partial),

@@ -1,203 +1,194 @@
-"""Taylor-mode rules of hodiff.numpy's primitives (the `taylor` slot of each; see
-hodiff.modes.taylor for the convention: normalized coefficients, y0 = ans).
+"""Taylor-mode rules: how each primitive maps its arguments' Taylor coefficients to its output's.
 
-Linear primitives reuse their forward rules per coefficient, products are Cauchy products, and
-elementwise functions follow the standard recurrences obtained from the ODE each satisfies
-(e.g. y = exp(x): y' = y x', so k y_k = sum_{j=1..k} j x_j y_{k-j}); see Griewank & Walther,
-"Evaluating Derivatives", 2nd ed., SIAM 2008, table 13.2. Piecewise-linear functions (max,
-maximum, clip) follow the branch taken at the primal (exact away from ties).
-Imports hodiff.core, hodiff.modes.taylor and the numpy families.
+Coefficients are normalized (x(t) = sum_k x_k t^k). Four kinds of rule cover the registry:
+- linear (and piecewise-linear away from kinks: max, clip, abs of reals): coefficient k is the
+  forward rule applied to the arguments' coefficient k;
+- multilinear (multiply, dot, matmul, tensordot, einsum): the Cauchy product;
+- the classic recurrences for exp, log, sin/cos, sinh/cosh, tanh, x^p and division (Griewank &
+  Walther, "Evaluating Derivatives", 2nd ed., section 13.2, table 13.2), each coefficient from
+  the lower ones at O(K^2) cost;
+- any other elementwise primitive from its partial derivatives: y' = sum_i f_i(x) x_i' gives
+  y_k = (1/k) sum_i sum_j j x_ij d_i,k-j, where d_i is the Taylor series of the partial f_i,
+  itself expanded by a nested Taylor pass one order lower.
+Imports hodiff.core, hodiff.modes and the numpy family modules.
 """
 from __future__ import annotations
 
-import numbers
-from typing import Any
+from itertools import product
+from typing import Any, Callable
 
-from hodiff.core import lookup, unbox
-from hodiff.modes.taylor import coefficient, linear_rule, multilinear_rule
-
-_LINEAR = ["add", "subtract", "negative", "positive", "sum", "reshape", "transpose",
-           "broadcast_to", "flip", "getitem", "untake", "index_update", "concatenate",
-           "cumsum", "real", "imag", "conjugate", "astype", "deg2rad", "rad2deg", "where",
-           "max", "min", "maximum", "minimum", "fmax", "fmin", "clip"]
-_MULTILINEAR = ["multiply", "matmul", "dot", "tensordot", "einsum"]
+from hodiff.core import Primitive, all_primitives, unbox
+from hodiff.modes.reverse import jvp_from_vjp
+from hodiff.modes.taylor import add, from_partials, full, weighted
+from hodiff.numpy import elementwise as E
 
 
-def _order(series: list) -> int:
-    return len(next(s for s in series if s is not None))
+def _coef(primal: Any, series: list | None, k: int) -> Any:
+    """Coefficient k of one argument (0: its primal; None: zero)."""
+    if k == 0:
+        return primal
+    return None if series is None else series[k - 1]
 
 
-def _exp_like(x: list, x0: Any, y0: Any, order: int, scale: float = 1.0) -> list:
-    """Coefficients of y with y' = scale * y x' (exp: scale 1)."""
-    y = [y0]
-    for k in range(1, order + 1):
-        acc = sum(j * coefficient(x, x0, j) * y[k - j] for j in range(1, k + 1))
-        y.append(acc * (scale / k))
-    return y[1:]
+def _cauchy(a: list, b: list, k: int, start: int = 0) -> Any:
+    """sum_{j=start..k} a_j b_{k-j} over full coefficient lists (index 0 = primal)."""
+    acc = None
+    for j in range(start, k + 1):
+        if a[j] is not None and b[k - j] is not None:
+            acc = add(acc, a[j] * b[k - j])
+    return acc
 
 
-def _exp(series, ans, x):
-    return _exp_like(series[0], x, ans, _order(series))
-
-
-def _expm1(series, ans, x):
-    return _exp_like(series[0], x, ans + 1.0, _order(series))
-
-
-def _log_of(u: list, u0: Any, y0: Any, order: int) -> list:
-    """Coefficients of y = log(u): u0 y_k = u_k - (1/k) sum_{j=1..k-1} j y_j u_{k-j}."""
-    y = [y0]
-    for k in range(1, order + 1):
-        acc = coefficient(u, u0, k)
-        if k > 1:
-            acc = acc - sum(j * y[j] * coefficient(u, u0, k - j) for j in range(1, k)) / k
-        y.append(acc / u0)
-    return y[1:]
-
-
-def _log(series, ans, x):
-    return _log_of(series[0], x, ans, _order(series))
-
-
-def _log1p(series, ans, x):
-    return _log_of(series[0], 1.0 + x, ans, _order(series))
-
-
-def _sin_cos(x: list, x0: Any, s0: Any, c0: Any, order: int, hyperbolic: bool) -> tuple:
-    """(s, c) with s' = c x', c' = -s x' (or +s x' for sinh/cosh)."""
-    s, c = [s0], [c0]
-    sign = 1.0 if hyperbolic else -1.0
-    for k in range(1, order + 1):
-        xs = [j * coefficient(x, x0, j) for j in range(1, k + 1)]
-        s.append(sum(xj * c[k - j] for j, xj in zip(range(1, k + 1), xs)) / k)
-        c.append(sign * sum(xj * s[k - j] for j, xj in zip(range(1, k + 1), xs)) / k)
-    return s[1:], c[1:]
-
-
-def _sin(series, ans, x):
-    return _sin_cos(series[0], x, ans, lookup("cos")(x), _order(series), False)[0]
-
-
-def _cos(series, ans, x):
-    return _sin_cos(series[0], x, lookup("sin")(x), ans, _order(series), False)[1]
-
-
-def _sinh(series, ans, x):
-    return _sin_cos(series[0], x, ans, lookup("cosh")(x), _order(series), True)[0]
-
-
-def _cosh(series, ans, x):
-    return _sin_cos(series[0], x, lookup("sinh")(x), ans, _order(series), True)[1]
-
-
-def _tanh(series, ans, x):
-    # y' = w x' with w = 1 - y^2; w's coefficients follow from y's as they are found.
-    order, xs = _order(series), series[0]
-    y, w = [ans], [1.0 - ans * ans]
-    for k in range(1, order + 1):
-        y.append(sum(j * coefficient(xs, x, j) * w[k - j] for j in range(1, k + 1)) / k)
-        w.append(-sum(y[j] * y[k - j] for j in range(k + 1)))
-    return y[1:]
-
-
-def _series_product(a: list, a0: Any, b: list, b0: Any, order: int) -> list:
-    return [sum(coefficient(a, a0, j) * coefficient(b, b0, k - j) for j in range(k + 1))
-            for k in range(1, order + 1)]
-
-
-def _square(series, ans, x):
-    return _series_product(series[0], x, series[0], x, _order(series))
-
-
-def _quotient(num: list | None, n0: Any, den: list | None, d0: Any, q0: Any,
-              order: int) -> list:
-    """q = n / d: d0 q_k = n_k - sum_{j=1..k} d_j q_{k-j}."""
-    q = [q0]
-    for k in range(1, order + 1):
-        acc = coefficient(num, n0, k)
-        if den is not None:
-            acc = acc - sum(den[j - 1] * q[k - j] for j in range(1, k + 1))
-        q.append(acc / d0)
-    return q[1:]
-
-
-def _divide(series, ans, x, y):
-    return _quotient(series[0], x, series[1], y, ans, _order(series))
-
-
-def _reciprocal(series, ans, x):
-    return _quotient(None, 1.0, series[0], x, ans, _order(series))
-
-
-def _integer_power(x: list, x0: Any, p: int, order: int) -> list:
-    """x ** p for a small non-negative integer p by repeated Cauchy products (exact at 0)."""
-    result, r0 = None, 1.0
-    base, b0 = x, x0
-    while p:
-        if p & 1:
-            if result is None:
-                result, r0 = base, b0
-            else:
-                result, r0 = _series_product(result, r0, base, b0, order), r0 * b0
-        p >>= 1
-        if p:
-            base, b0 = _series_product(base, b0, base, b0, order), b0 * b0
-    return result if result is not None else [0.0 * x0] * order
-
-
-def _power(series, ans, x, p):
-    order = _order(series)
-    if series[1] is None:
-        raw = unbox(p)
-        if isinstance(raw, numbers.Integral) or (isinstance(raw, float) and raw.is_integer()
-                                                  and 0 <= raw <= 64):
-            if series[0] is None:
-                return [0.0 * ans] * order
-            return _integer_power(series[0], x, int(raw), order)
-        # y' = p y x' / x:  k x0 y_k = sum_{j=1..k} (p j - (k - j)) x_j y_{k-j}
-        xs, y = series[0], [ans]
+# -- linear: the forward rule on each coefficient ----------------------------------------------
+def linear(prim: Primitive) -> Callable:
+    def rule(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+        out = []
         for k in range(1, order + 1):
-            acc = sum((p * j - (k - j)) * coefficient(xs, x, j) * y[k - j]
-                      for j in range(1, k + 1))
-            y.append(acc / (k * x))
-        return y[1:]
-    # a traced exponent: x ** p = exp(p log x)
-    log_x = lookup("log")(x)
-    logs = _log_of(series[0], x, log_x, order) if series[0] is not None else None
-    u = _series_product(series[1], p, logs, log_x, order)
-    return _exp_like(u, p * log_x, ans, order)
+            acc = None
+            for i, s in enumerate(series):
+                c = _coef(args[i], s, k)
+                if c is None:
+                    continue
+                jvp = prim.jvps.get(i) or jvp_from_vjp(prim, i)
+                acc = add(acc, jvp(c, ans, *args, **kw))
+            out.append(acc)
+        return out
+    return rule
 
 
-def _sqrt(series, ans, x):
-    xs, y = series[0], [ans]
-    for k in range(1, _order(series) + 1):
-        acc = sum((0.5 * j - (k - j)) * coefficient(xs, x, j) * y[k - j]
-                  for j in range(1, k + 1))
-        y.append(acc / (k * x))
-    return y[1:]
+# -- multilinear: the Cauchy product -----------------------------------------------------------
+def multilinear(prim: Primitive) -> Callable:
+    def rule(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+        moving = [i for i, s in enumerate(series) if s is not None]
+        out = []
+        for k in range(1, order + 1):
+            acc = None
+            for js in product(range(k + 1), repeat=len(moving)):
+                if sum(js) != k:
+                    continue
+                call = list(args)
+                for i, j in zip(moving, js):
+                    call[i] = _coef(args[i], series[i], j)
+                if all(c is not None for c in call):
+                    acc = add(acc, prim(*call, **kw))
+            out.append(acc)
+        return out
+    return rule
 
 
-_ELEMENTWISE = {
-    "exp": _exp, "expm1": _expm1, "log": _log, "log1p": _log1p, "sin": _sin, "cos": _cos,
-    "sinh": _sinh, "cosh": _cosh, "tanh": _tanh, "square": _square, "divide": _divide,
-    "reciprocal": _reciprocal, "power": _power, "sqrt": _sqrt,
+# -- recurrences for the common elementary functions -------------------------------------------
+def _unary(step: Callable) -> Callable:
+    """A rule from step(x, ys, k) -> y_k, with x and ys full coefficient lists."""
+    def rule(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+        x = full(args[0], series[0], order)
+        ys = [ans]
+        for k in range(1, order + 1):
+            ys.append(step(x, ys, k))
+        return ys[1:]
+    return rule
+
+
+def _exp_step(x: list, ys: list, k: int) -> Any:  # y' = x' y
+    return weighted(x, ys, k)
+
+
+def _log_step(x: list, ys: list, k: int) -> Any:  # x y' = x'
+    acc = x[k]
+    for j in range(1, k):
+        if ys[j] is not None and x[k - j] is not None:
+            acc = add(acc, -(j * ys[j] * x[k - j]) / k)
+    return None if acc is None else acc / x[0]
+
+
+def _pair(sign: float, first: bool) -> Callable:
+    """sin/cos (sign -1) and sinh/cosh (sign +1): s' = c x', c' = sign s x'."""
+    def rule(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+        x = full(args[0], series[0], order)
+        mate = (E.cos if sign < 0 else E.cosh) if first else (E.sin if sign < 0 else E.sinh)
+        s, c = ([ans], [mate(args[0])]) if first else ([mate(args[0])], [ans])
+        for k in range(1, order + 1):
+            s_k = weighted(x, c, k)
+            c_k = weighted(x, s, k)
+            s.append(s_k)
+            c.append(None if c_k is None else sign * c_k)
+        return (s if first else c)[1:]
+    return rule
+
+
+def _tanh(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+    x = full(args[0], series[0], order)
+    ys, zs = [ans], [1 - ans * ans]  # z = 1 - y^2 = y'/x'
+    for k in range(1, order + 1):
+        ys.append(weighted(x, zs, k))
+        sq = _cauchy(ys, ys, k)
+        zs.append(None if sq is None else -sq)
+    return ys[1:]
+
+
+def _power(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+    p = args[1]
+    if series[1] is not None or not isinstance(p, (int, float)):
+        return from_partials(E.power)(order, ans, args, series, kw)
+    if p == 2:
+        return multilinear(E.multiply)(order, ans, [args[0], args[0]],
+                                        [series[0], series[0]], {})
+    # x y' = p x' y: k x0 y_k = sum_{j=1..k} ((p + 1) j - k) x_j y_{k-j}; needs x0 != 0
+    x = full(args[0], series[0], order)
+    ys = [ans]
+    for k in range(1, order + 1):
+        acc = None
+        for j in range(1, k + 1):
+            if x[j] is not None and ys[k - j] is not None:
+                acc = add(acc, ((p + 1) * j - k) * x[j] * ys[k - j])
+        ys.append(None if acc is None else acc / (k * x[0]))
+    return ys[1:]
+
+
+def _divide(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+    # q y = x: q_k = (x_k - sum_{j=1..k} y_j q_{k-j}) / y0
+    x = full(args[0], series[0], order)
+    y = full(args[1], series[1], order)
+    qs = [ans]
+    for k in range(1, order + 1):
+        rest = _cauchy(y, qs, k, start=1)
+        num = x[k] if rest is None else (-rest if x[k] is None else x[k] - rest)
+        qs.append(None if num is None else num / y[0])
+    return qs[1:]
+
+
+# -- the table ---------------------------------------------------------------------------------
+_LINEAR = ["add", "subtract", "negative", "positive", "real", "imag", "conjugate",
+           "broadcast_to", "concatenate", "cumsum", "flip", "getitem", "index_update",
+           "reshape", "transpose", "sum", "untake", "astype", "deg2rad", "rad2deg", "max",
+           "min", "maximum", "minimum", "fmax", "fmin", "clip", "fabs", "where", "remainder",
+           "fmod"]
+_MULTILINEAR = ["multiply", "dot", "matmul", "tensordot", "einsum"]
+_SPECIAL = {
+    "exp": _unary(_exp_step), "log": _unary(_log_step), "tanh": _tanh, "power": _power,
+    "divide": _divide, "sin": _pair(-1.0, True), "cos": _pair(-1.0, False),
+    "sinh": _pair(1.0, True), "cosh": _pair(1.0, False),
 }
 
 
-def install() -> None:
-    """Fill the `taylor` slot of every primitive named here (others keep None)."""
-    from hodiff.core import all_primitives
+def _real_abs(order: int, ans: Any, args: list, series: list, kw: dict) -> list:
+    # |x| is linear away from 0 for real x; complex |z| is not: expand it from its definition
+    if getattr(unbox(args[0]), "dtype", None) is not None and unbox(args[0]).dtype.kind == "c":
+        raise TypeError("hodiff has no Taylor-mode rule for abs of complex values")
+    return linear(all_primitives()["absolute"])(order, ans, args, series, kw)
 
+
+def install() -> None:
+    """Give the base families' primitives their Taylor rules (elementwise primitives made by
+    the `elementwise` shorthand get the rule from their partials when they are made)."""
     prims = all_primitives()
     for name in _LINEAR:
         if name in prims:
-            prims[name].taylor = linear_rule(prims[name])
+            prims[name].taylor = linear(prims[name])
     for name in _MULTILINEAR:
         if name in prims:
-            prims[name].taylor = multilinear_rule(prims[name])
-    for name, rule in _ELEMENTWISE.items():
-        if name in prims:
-            prims[name].taylor = rule
+            prims[name].taylor = multilinear(prims[name])
+    for name, rule in _SPECIAL.items():
+        prims[name].taylor = rule
+    prims["absolute"].taylor = _real_abs
 
-
-install()
+__all__ = ["install", "linear", "multilinear"]

@@ -11,6 +11,7 @@ import numpy as _np
 import hodiff.numpy as hnp
 from hodiff.core import Box, new_tag, unbox
 from hodiff.core.tree import flatten, unflatten
+from hodiff.core.vspace import custom_space
 from hodiff.modes.forward import ForwardTag
 from hodiff.modes.reverse import ReverseTag, backward
 
@@ -25,6 +26,8 @@ def _argnums(argnum: ArgNum) -> tuple[tuple[int, ...], bool]:
 
 def _check_leaf(x: Any, who: str) -> Any:
     raw = unbox(x)
+    if custom_space(raw) is not None:
+        return x  # a user's type with a registered vector space (hodiff.extend.VSpace)
     dt = _np.result_type(raw) if not isinstance(raw, (list, tuple, dict)) else None
     if dt is None or dt.kind not in "fc":
         kind = type(raw).__name__ if dt is None else f"{dt} values"
@@ -37,6 +40,9 @@ def _check_leaf(x: Any, who: str) -> Any:
 
 def _zeros_like(x: Any, lead: tuple = ()) -> Any:
     raw = unbox(x)
+    space = custom_space(raw)
+    if space is not None and not lead:
+        return space.zeros()
     return _np.zeros(lead + _np.shape(raw), dtype=_np.result_type(raw))
 
 
@@ -45,6 +51,8 @@ def _fit(ct: Any, leaf: Any) -> Any:
     if ct is None:
         return _zeros_like(leaf)
     raw_leaf = unbox(leaf)
+    if custom_space(raw_leaf) is not None:
+        return ct
     dt = _np.result_type(raw_leaf)
     ct_dt = _np.result_type(unbox(ct))
     if ct_dt != dt:
@@ -98,13 +106,14 @@ def _vjp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single:
 def _ones_for_grad(ans: Any, who: str) -> Any:
     raw = unbox(ans)
     container = isinstance(raw, (list, tuple, dict))
-    if container or _np.ndim(raw) != 0:
+    # Any output of size 1 counts as a scalar (shape (), (1,), (1, 1), ...), as in autograd.
+    if container or _np.size(raw) != 1:
         got = f"a {type(raw).__name__}" if container else f"shape {_np.shape(raw)}"
         raise TypeError(
             f"{who} needs a function with a scalar output, but this one returned {got}. "
             f"For a vector output use jacobian / jacrev / jacfwd, elementwise_grad (if it is "
             f"elementwise), or vjp with a cotangent; or reduce it first, e.g. np.sum(f(x)).")
-    return _np.ones((), dtype=_np.result_type(raw))[()]
+    return _np.ones(_np.shape(raw), dtype=_np.result_type(raw))[()]
 
 
 def _jvp_trace(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: bool,

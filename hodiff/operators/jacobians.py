@@ -13,6 +13,7 @@ import hodiff.numpy as hnp
 from hodiff.core import unbox
 from hodiff.core.tree import flatten, unflatten
 from hodiff.numpy.shorthand import identity_tangent
+from hodiff.operators import holomorphic as holo
 from hodiff.operators._trace import (
     ArgNum,
     _argnums,
@@ -82,7 +83,8 @@ def _check_chunk(chunk_size: Any) -> None:
         raise ValueError(f"chunk_size must be a positive integer or None, got {chunk_size!r}")
 
 
-def jacfwd(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> Callable:
+def jacfwd(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
+           check_holomorphic: bool = False, chunk_size: int | None = None) -> Callable:
     """The Jacobian by forward mode in vector mode: one pass carrying every input direction.
 
     The result has shape ``out.shape + in.shape`` (nested like output-of-input for containers).
@@ -95,6 +97,12 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> 
         Any function of arrays.
     argnum : int or tuple of int
         Which positional argument(s) to differentiate.
+    holomorphic : bool
+        `fun` is holomorphic in complex inputs: return its complex Jacobian f'(z) from one
+        complex direction per input element (see docs/complex.md).
+    check_holomorphic : bool
+        With `holomorphic`, verify the Cauchy-Riemann equations at the point (one more
+        direction per element) and raise ``NotHolomorphicError`` naming the failing output.
     chunk_size : int, optional
         At most this many directions per pass (bounds memory: tangents are chunk_size times
         the size of each intermediate); None carries all of them in one pass.
@@ -107,7 +115,8 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> 
     Raises
     ------
     TypeError
-        If the differentiated inputs are not floating-point/complex.
+        If the differentiated inputs are not floating-point/complex (complex, with
+        `holomorphic`).
     ValueError
         If `chunk_size` is not a positive integer.
 
@@ -123,6 +132,8 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> 
 
     @wraps(fun)
     def jacfun(*args: Any, **kwargs: Any) -> Any:
+        if holomorphic:
+            return holo.jacfwd(fun, args, kwargs, argnums, single, check_holomorphic)
         leaves, spec = flatten(_select(args, argnums, single))
         basis, n = _basis(leaves)
         if chunk_size is None or chunk_size >= n:
@@ -143,7 +154,8 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> 
     return jacfun
 
 
-def jacrev(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> Callable:
+def jacrev(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
+           check_holomorphic: bool = False, chunk_size: int | None = None) -> Callable:
     """The Jacobian by reverse mode: one backward pass per output element over one tape.
 
     The result has shape ``out.shape + in.shape``. Cheapest for wide Jacobians.
@@ -154,6 +166,11 @@ def jacrev(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> 
         Any function of arrays.
     argnum : int or tuple of int
         Which positional argument(s) to differentiate.
+    holomorphic : bool
+        `fun` is holomorphic in complex inputs: return its complex Jacobian f'(z).
+    check_holomorphic : bool
+        With `holomorphic`, verify the Cauchy-Riemann equations at the point (a second
+        backward pass per output element) and raise ``NotHolomorphicError`` if they fail.
     chunk_size : int, optional
         Rows are pulled back one at a time and stacked at most this many at once (bounds the
         memory of partial results); None stacks them all together.
@@ -166,7 +183,8 @@ def jacrev(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> 
     Raises
     ------
     TypeError
-        If the differentiated inputs are not floating-point/complex.
+        If the differentiated inputs are not floating-point/complex (complex, with
+        `holomorphic`).
 
     Example
     -------
@@ -180,6 +198,8 @@ def jacrev(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None) -> 
 
     @wraps(fun)
     def jacfun(*args: Any, **kwargs: Any) -> Any:
+        if holomorphic:
+            return holo.jacrev(fun, args, kwargs, argnums, single, check_holomorphic)
         ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "jacrev")
         return _jacrev_rows(ans, pullback, args, argnums, single, chunk_size)
 
@@ -239,7 +259,8 @@ def _inner_jacobian(fun: Callable, argnum: ArgNum, chunk_size: int | None) -> Ca
     return inner
 
 
-def hessian(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None,
+def hessian(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
+            check_holomorphic: bool = False, chunk_size: int | None = None,
             mode: str = "auto") -> Callable:
     """The Hessian (second derivative), forward-over-reverse by default.
 
@@ -249,6 +270,8 @@ def hessian(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None,
         Returns a scalar (or an array: then the result is the Jacobian of its Jacobian).
     argnum : int or tuple of int
         Which positional argument(s) to differentiate.
+    holomorphic, check_holomorphic : bool
+        As for `jacfwd`: the complex second derivative f''(z) of a holomorphic `fun`.
     chunk_size : int, optional
         At most this many directions per forward pass (see `jacfwd`).
     mode : {"auto", "fwd-rev", "rev-rev", "fwd-fwd", "rev-fwd"}
@@ -279,13 +302,18 @@ def hessian(fun: Callable, argnum: ArgNum = 0, chunk_size: int | None = None,
     if mode not in HESSIAN_MODES:
         raise ValueError(f"hessian: mode must be one of {HESSIAN_MODES}, got {mode!r}")
     _check_chunk(chunk_size)
+    if holomorphic:
+        return jacfwd(grad(fun, argnum, holomorphic=True, check_holomorphic=check_holomorphic),
+                      argnum, holomorphic=True, check_holomorphic=check_holomorphic,
+                      chunk_size=chunk_size)
     if mode in ("auto", "fwd-rev"):
-        return jacfwd(_inner_jacobian(fun, argnum, chunk_size), argnum, chunk_size)
+        return jacfwd(_inner_jacobian(fun, argnum, chunk_size), argnum, chunk_size=chunk_size)
     if mode == "rev-rev":
-        return jacrev(_inner_jacobian(fun, argnum, chunk_size), argnum, chunk_size)
+        return jacrev(_inner_jacobian(fun, argnum, chunk_size), argnum, chunk_size=chunk_size)
     if mode == "fwd-fwd":
-        return jacfwd(jacfwd(fun, argnum, chunk_size), argnum, chunk_size)
-    return jacrev(jacfwd(fun, argnum, chunk_size), argnum, chunk_size)
+        return jacfwd(jacfwd(fun, argnum, chunk_size=chunk_size), argnum,
+                      chunk_size=chunk_size)
+    return jacrev(jacfwd(fun, argnum, chunk_size=chunk_size), argnum, chunk_size=chunk_size)
 
 
 HVP_MODES = ("fwd-rev", "rev-rev", "rev-fwd")

@@ -10,6 +10,7 @@ import numpy as _np
 
 from hodiff.core import unbox
 from hodiff.core.tree import tree_map
+from hodiff.operators import holomorphic as holo
 from hodiff.operators._trace import (
     ArgNum,
     _argnums,
@@ -22,7 +23,8 @@ from hodiff.operators._trace import (
 )
 
 
-def grad(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False) -> Callable:
+def grad(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
+         check_holomorphic: bool = False) -> Callable:
     """The gradient of a scalar-valued function, by reverse mode.
 
     Parameters
@@ -35,6 +37,9 @@ def grad(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False) -> Callab
         tuples, lists and dicts of arrays, and the gradient has the same structure.
     holomorphic : bool
         Insist that the inputs are complex (as for a holomorphic function).
+    check_holomorphic : bool
+        With `holomorphic`, also verify the Cauchy-Riemann equations at the point (a second
+        backward pass over the same tape) and raise ``NotHolomorphicError`` if they fail.
 
     Returns
     -------
@@ -61,6 +66,9 @@ def grad(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False) -> Callab
     @wraps(fun)
     def gradfun(*args: Any, **kwargs: Any) -> Any:
         if holomorphic:
+            if check_holomorphic:
+                return holo.check_grad_cr(fun, args, kwargs, argnums, single,
+                                          "grad(holomorphic=True)")
             _require_complex(_select(args, argnums, single), "grad(holomorphic=True)")
         ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "grad")
         return pullback(_ones_for_grad(ans, "grad"), consume=True)
@@ -68,7 +76,8 @@ def grad(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False) -> Callab
     return gradfun
 
 
-def holomorphic_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
+def holomorphic_grad(fun: Callable, argnum: ArgNum = 0,
+                     check_holomorphic: bool = False) -> Callable:
     """f'(z) for a holomorphic scalar function of complex inputs (grad with holomorphic=True).
 
     Parameters
@@ -77,6 +86,9 @@ def holomorphic_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
         A holomorphic function with a complex scalar output.
     argnum : int or tuple of int
         Which positional argument(s) to differentiate.
+    check_holomorphic : bool
+        Verify the Cauchy-Riemann equations at the point; raise ``NotHolomorphicError`` if
+        they fail.
 
     Returns
     -------
@@ -94,7 +106,7 @@ def holomorphic_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
     >>> complex(holomorphic_grad(lambda z: z ** 2)(1.0 + 2.0j))
     (2+4j)
     """
-    return grad(fun, argnum, holomorphic=True)
+    return grad(fun, argnum, holomorphic=True, check_holomorphic=check_holomorphic)
 
 
 def value_and_grad(fun: Callable, argnum: ArgNum = 0) -> Callable:
