@@ -56,7 +56,8 @@ def test_jacfwd_of_a_product_with_the_identity_seed():
     B = RNG.standard_normal((50, 4))
     x = RNG.standard_normal(4)
     J = hodiff.jacfwd(lambda v: np.tanh(B @ v))(x)
-    numpy.testing.assert_allclose(J, (1 - numpy.tanh(B @ x) ** 2)[:, None] * B, rtol=1e-12, atol=1e-12)
+    want = (1 - numpy.tanh(B @ x) ** 2)[:, None] * B
+    numpy.testing.assert_allclose(J, want, rtol=1e-12, atol=1e-12)
     J = hodiff.jacfwd(lambda v: B @ v)(x)
     numpy.testing.assert_array_equal(J, B)
     with pytest.raises(ValueError):  # may alias B: read-only, so B can't be written through it
