@@ -77,6 +77,13 @@ def test_hessian_of_a_vector_function():
     f = lambda x: np.array([np.sum(x ** 3), x[0] * x[1]])  # noqa: E731
     H = hodiff.hessian(f)(numpy.array([1.0, 2.0]))
     numpy.testing.assert_allclose(H, [[[6, 0], [0, 12]], [[0, 1], [1, 0]]])
+    # taller than wide: "auto" takes forward over forward; same result as every composition
+    tall = lambda x: np.sin(C @ x) * x[0]  # noqa: E731
+    want = hodiff.hessian(tall, mode="rev-rev")(X)
+    assert want.shape == (30, 6, 6)
+    for mode in ("auto", "fwd-rev", "fwd-fwd", "rev-fwd"):
+        numpy.testing.assert_allclose(hodiff.hessian(tall, mode=mode)(X), want, rtol=1e-10,
+                                      atol=1e-12)
 
 
 @pytest.mark.parametrize("chunk_size", [1, 3, 100])

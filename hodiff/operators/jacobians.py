@@ -245,9 +245,11 @@ jacobian = jacrev
 HESSIAN_MODES = ("auto", "fwd-rev", "rev-rev", "fwd-fwd", "rev-fwd")
 
 
-def _inner_jacobian(fun: Callable, argnum: ArgNum, chunk_size: int | None) -> Callable:
-    """The reverse-mode derivative used inside `hessian`: the gradient for a scalar output
-    (one backward pass), the Jacobian row by row otherwise."""
+def _inner_jacobian(fun: Callable, argnum: ArgNum, chunk_size: int | None,
+                    by_shape: bool = True) -> Callable:
+    """The derivative used inside `hessian`: the gradient for a scalar output (one backward
+    pass); for a vector output its Jacobian, row by row in reverse mode, or (by_shape) by
+    forward mode when it has more outputs than inputs."""
     argnums, single = _argnums(argnum)
 
     def inner(*args: Any, **kwargs: Any) -> Any:
@@ -255,6 +257,11 @@ def _inner_jacobian(fun: Callable, argnum: ArgNum, chunk_size: int | None) -> Ca
         raw = unbox(ans)
         if not isinstance(raw, (list, tuple, dict)) and _np.ndim(raw) == 0:
             return pullback(_ones_for_grad(ans, "hessian"), consume=True)
+        n_out = sum(int(_np.size(unbox(o))) for o in flatten(ans)[0])
+        n_in = sum(int(_np.size(unbox(x)))
+                   for x in flatten(_select(args, argnums, single))[0])
+        if by_shape and n_out > n_in:
+            return jacfwd(fun, argnum, chunk_size=chunk_size)(*args, **kwargs)
         return _jacrev_rows(ans, pullback, args, argnums, single, chunk_size)
     return inner
 
@@ -275,9 +282,10 @@ def hessian(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
     chunk_size : int, optional
         At most this many directions per forward pass (see `jacfwd`).
     mode : {"auto", "fwd-rev", "rev-rev", "fwd-fwd", "rev-fwd"}
-        The composition, outer-inner. "auto" is "fwd-rev" (all n directions pushed forward
-        through one gradient computation: the cheapest for a scalar function, and for a vector
-        function with more outputs than inputs it is its Jacobian that is pushed forward).
+        The composition, outer-inner. "auto" picks by shape: forward over reverse (all n
+        directions pushed forward through one gradient computation) for a scalar function or
+        a vector function with at most as many outputs as inputs, forward over forward for a
+        taller one.
 
     Returns
     -------
@@ -307,9 +315,11 @@ def hessian(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
                       argnum, holomorphic=True, check_holomorphic=check_holomorphic,
                       chunk_size=chunk_size)
     if mode in ("auto", "fwd-rev"):
-        return jacfwd(_inner_jacobian(fun, argnum, chunk_size), argnum, chunk_size=chunk_size)
+        inner = _inner_jacobian(fun, argnum, chunk_size, by_shape=mode == "auto")
+        return jacfwd(inner, argnum, chunk_size=chunk_size)
     if mode == "rev-rev":
-        return jacrev(_inner_jacobian(fun, argnum, chunk_size), argnum, chunk_size=chunk_size)
+        inner = _inner_jacobian(fun, argnum, chunk_size, by_shape=False)
+        return jacrev(inner, argnum, chunk_size=chunk_size)
     if mode == "fwd-fwd":
         return jacfwd(jacfwd(fun, argnum, chunk_size=chunk_size), argnum,
                       chunk_size=chunk_size)
