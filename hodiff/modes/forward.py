@@ -7,12 +7,21 @@ Imports hodiff.core and hodiff.modes.reverse.
 """
 from __future__ import annotations
 
+import sys as _sys
 from typing import Any
+
+import numpy as _np
 
 from hodiff.core.registry import SUPPORT, Primitive
 from hodiff.core.tracing import Box, Tag
 from hodiff.core.vspace import add_leaves
 from hodiff.modes.reverse import jvp_from_vjp
+
+
+def _addable_in_place(a: Any, b: Any) -> bool:
+    return (type(a) is _np.ndarray and type(b) is _np.ndarray and a.flags.owndata
+            and a.flags.writeable and a.dtype == _np.result_type(a, b)
+            and a.shape == _np.broadcast_shapes(a.shape, b.shape))
 
 
 class DualBox(Box):
@@ -55,7 +64,14 @@ class ForwardTag(Tag):
             else:
                 t_i = rule(t, ans, *primals, **kwargs)
             if t_i is not None:
-                t_out = t_i if t_out is None else add_leaves(t_out, t_i)
+                if t_out is None:
+                    t_out = t_i
+                elif _sys.getrefcount(t_out) == 2 and _addable_in_place(t_out, t_i):
+                    # t_out is a fresh array no one else holds (the count is this local and
+                    # the call's argument): add into it rather than allocate another.
+                    _np.add(t_out, t_i, out=t_out)
+                else:
+                    t_out = add_leaves(t_out, t_i)
         if t_out is None:
             return ans
         return DualBox(self, ans, t_out)

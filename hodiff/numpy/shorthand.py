@@ -74,6 +74,14 @@ def fit_tangent(t: Any, x: Any, ans: Any) -> Any:
     return lookup("broadcast_to")(t, ans_s)
 
 
+def _is_broadcast_one(d: Any, t: Any) -> bool:
+    """Whether partial `d` is a plain array of ones spread by broadcasting (all strides 0),
+    so that t * d is t itself (same dtype)."""
+    return (type(d) is _np.ndarray and d.size > 0 and not any(d.strides)
+            and type(t) is _np.ndarray and _np.result_type(t, d) == t.dtype
+            and d.flat[0] == 1)
+
+
 def _elementwise_jvp(argnum: int, partial: Any) -> Callable:
     if partial == 1:
         return lambda t, ans, *args, **kw: fit_tangent(t, args[argnum], ans)
@@ -83,6 +91,8 @@ def _elementwise_jvp(argnum: int, partial: Any) -> Callable:
     def jvp(t: Any, ans: Any, *args: Any, **kw: Any) -> Any:
         x = args[argnum]
         d = partial(ans, *args, **kw)
+        if _is_broadcast_one(d, t):  # e.g. a product with the ones a sum's pullback spreads
+            return fit_tangent(t, x, ans)
         xs = shape_of(x)
         if xs == shape_of(ans):
             return t * d
