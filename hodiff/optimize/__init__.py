@@ -164,7 +164,8 @@ def least_squares(fun: Callable, x0: Any, jac: str = "auto", args: tuple = (),
         The starting point.
     jac : {"auto", "fwd", "rev"} or callable
         How the Jacobian is computed: "auto" uses forward mode when there are at least as
-        many residuals as parameters, reverse mode otherwise. A callable is passed to scipy.
+        many residuals as parameters, reverse mode otherwise. A callable, or one of scipy's
+        finite-difference names ("2-point", ...), is passed to scipy as it is.
     args : tuple
         Extra arguments for `fun`.
     **kwargs
@@ -197,7 +198,8 @@ def least_squares(fun: Callable, x0: Any, jac: str = "auto", args: tuple = (),
     def residuals(v: Any) -> Any:
         return flatten(fun(unflatten(v), *args))[0]
 
-    scipy_jac = jac if callable(jac) else jacobian_by_shape(residuals, jac)
+    finite_differences = isinstance(jac, str) and jac in ("2-point", "3-point", "cs")
+    scipy_jac = jac if callable(jac) or finite_differences else jacobian_by_shape(residuals, jac)
     result = optimize.least_squares(
         lambda v: _np.asarray(residuals(_np.asarray(v, dtype=float)), dtype=float), flat0,
         jac=scipy_jac, **kwargs)
