@@ -37,6 +37,8 @@ from hodiff.operators import (
     vjp,
 )
 
+from hodiff import optimize  # noqa: E402,F401  (scipy.optimize front end; scipy loads lazily)
+
 egrad = elementwise_grad
 
 # autograd's top-level names and subpackages (`hodiff.builtins`, `hodiff.misc`, ...).

@@ -28,6 +28,7 @@ DOCUMENTED = [
     "hodiff.builtins",
     "hodiff.misc.flatten",
     "hodiff.misc.optimizers",
+    "hodiff.misc.fixed_points",
     "hodiff.complex",
     "hodiff.spaces",
     "hodiff.tracer",
@@ -36,6 +37,8 @@ DOCUMENTED = [
     "hodiff.misc.tracers",
     "hodiff.scipy.integrate",
     "hodiff.scipy.signal",
+    "hodiff.optimize",
+    "hodiff.optimize.objective",
 ]
 DOCTESTED = DOCUMENTED + ["hodiff.core.registry", "hodiff.numpy.shorthand", "hodiff.core.vspace"]
 # Modules with public functions but no examples yet: their doctests must pass, and the missing

@@ -28,7 +28,9 @@ from hodiff.numpy.shorthand import (
     RulesForEveryArg,
     is_batched,
     is_complex,
+    is_identity_tangent,
     map_batch,
+    read_only,
     shape_of,
     unbroadcast,
 )
@@ -106,6 +108,9 @@ def _mT(x):
 def _matmul_jvp_a(t, ans, a, b):
     if not is_batched(t, a):
         return matmul(t, b)
+    if (is_identity_tangent(t) and len(shape_of(a)) == 1 and len(shape_of(b)) == 2
+            and _same_dtype(t, b)):
+        return read_only(b)  # identity @ b
     if len(shape_of(b)) <= max(len(shape_of(a)), 2):
         return matmul(t, b)
     return map_batch(lambda tk: matmul(tk, b), t)
@@ -116,10 +121,76 @@ def _matmul_jvp_b(t, ans, a, b):
         return matmul(a, t)
     nda, ndb = len(shape_of(a)), len(shape_of(b))
     if ndb == 1 and nda <= 2:
+        if is_identity_tangent(t) and nda == 2 and _same_dtype(t, a):
+            return read_only(_mT(a))  # the tangent of a @ x along each unit vector: a's columns
         return matmul(t, _mT(a))
     if ndb >= 2 and nda <= ndb:
         return matmul(a, t)
     return map_batch(lambda tk: matmul(a, tk), t)
+
+
+def _same_dtype(t, m):
+    """Whether identity @ m keeps m's dtype (so m itself can stand for the product)."""
+    m_dt = _np.result_type(unbox(m))
+    return _np.result_type(t.dtype, m_dt) == m_dt
+
+
+# Fused forward rules (see Primitive.fused_jvps): a product of one traced vector with a
+# constant matrix computes the primal and its tangents together, reading the matrix once from
+# memory: a few directions go through matrix-vector products on cache-sized row blocks (BLAS
+# matrix-matrix products with two or three columns are several times slower than that), many
+# go through one matrix-matrix product. Plain numpy arrays only; others take the usual rules.
+_FEW = 4  # up to this many vectors, blocked matrix-vector products
+_BLOCK_BYTES = 1 << 20  # a row block's size (about a core's L2 cache: best measured)
+
+
+def _products(m, vs):
+    """``vs @ m`` for a constant 2-D array `m` (n, p) and stacked vectors `vs` (k, n)."""
+    k = vs.shape[0]
+    if k > _FEW or not (m.flags.c_contiguous or m.flags.f_contiguous):
+        return _np.matmul(vs, m)
+    out = _np.zeros((k, m.shape[1]), dtype=_np.result_type(m, vs))
+    if m.flags.c_contiguous:  # row blocks of m, each used by every vector while cached
+        step = max(8, _BLOCK_BYTES // (m.itemsize * max(1, m.shape[1])))
+        part = _np.empty(m.shape[1], dtype=out.dtype)
+        for i in range(0, m.shape[0], step):
+            block = m[i:i + step]
+            for j in range(k):
+                out[j] += _np.matmul(vs[j, i:i + step], block, out=part)
+        return out
+    mt = m.T  # C-contiguous: vs @ m = (m.T @ vs.T).T, by row blocks of m.T
+    step = max(8, _BLOCK_BYTES // (m.itemsize * max(1, mt.shape[1])))
+    for i in range(0, mt.shape[0], step):
+        block = mt[i:i + step]
+        for j in range(k):
+            _np.matmul(block, vs[j], out=out[j, i:i + step])
+    return out
+
+
+def _stack_primal_tangent(x, t, m):
+    """(x and its tangents stacked, batched?) when the fused product applies, else (None, _)."""
+    if (type(x) is not _np.ndarray or type(t) is not _np.ndarray or type(m) is not _np.ndarray
+            or x.ndim != 1 or x.dtype != t.dtype or m.ndim != 2 or is_identity_tangent(t)
+            or 4 * t.size > m.size):
+        return None, False
+    batched = t.ndim == 2
+    return _np.concatenate([x[None], t if batched else t[None]]), batched
+
+
+def _matmul_fused_a(t, a, b):  # vector @ constant matrix
+    stacked, batched = _stack_primal_tangent(a, t, b)
+    if stacked is None:
+        return None
+    out = _products(b, stacked)
+    return out[0], out[1:] if batched else out[1]
+
+
+def _matmul_fused_b(t, a, b):  # constant matrix @ vector
+    stacked, batched = _stack_primal_tangent(b, t, a)
+    if stacked is None:
+        return None
+    out = _products(_np.swapaxes(a, 0, 1), stacked)
+    return out[0], out[1:] if batched else out[1]
 
 
 def _promote_ct(ct, nda, ndb):
@@ -135,6 +206,13 @@ def _promote_ct(ct, nda, ndb):
 
 def _matmul_vjp_a(ans, a, b):
     xs, nda, ndb = shape_of(a), len(shape_of(a)), len(shape_of(b))
+    if nda == 1 and ndb == 1:  # an inner product
+        return lambda ct: _to_real_if(multiply(ct, b), a, ans)
+    if ndb == 2 and nda <= 2:  # the common shapes: one product, nothing to reshape
+        if nda == 1:
+            return lambda ct: _to_real_if(matmul(b, ct), a, ans)
+        bt = _mT(b)
+        return lambda ct: _to_real_if(matmul(ct, bt), a, ans)
     b1 = b if ndb > 1 else reshape(b, shape_of(b) + (1,))
     a1s = xs if nda > 1 else (1,) + xs
     return lambda ct: _to_real_if(reshape(unbroadcast(
@@ -143,6 +221,13 @@ def _matmul_vjp_a(ans, a, b):
 
 def _matmul_vjp_b(ans, a, b):
     xs, nda, ndb = shape_of(b), len(shape_of(a)), len(shape_of(b))
+    if nda == 1 and ndb == 1:
+        return lambda ct: _to_real_if(multiply(ct, a), b, ans)
+    if nda == 2 and ndb <= 2:
+        if ndb == 1:
+            return lambda ct: _to_real_if(matmul(ct, a), b, ans)
+        at = _mT(a)
+        return lambda ct: _to_real_if(matmul(at, ct), b, ans)
     a1 = a if nda > 1 else reshape(a, (1,) + shape_of(a))
     b1s = xs if ndb > 1 else xs + (1,)
     return lambda ct: _to_real_if(reshape(unbroadcast(
@@ -151,6 +236,7 @@ def _matmul_vjp_b(ans, a, b):
 
 matmul.defrules(0, _matmul_jvp_a, _matmul_vjp_a)
 matmul.defrules(1, _matmul_jvp_b, _matmul_vjp_b)
+matmul.fused_jvps.update({0: _matmul_fused_a, 1: _matmul_fused_b})
 
 
 # -- einsum ------------------------------------------------------------------------------------

@@ -238,6 +238,12 @@ def _untake(ct, idx, shape, dtype):
 def _untake_jvp(t, ans, ct, idx, shape, dtype):
     if not is_batched(t, ct):
         return untake(t, idx, shape, dtype)
+    lead = shape_of(t)[:1]
+    # All directions in one scatter when a leading full slice keeps the index's layout
+    # (a stride-0 view tests that without allocating); else one direction at a time.
+    bidx = _batched_index(idx)
+    if _np.broadcast_to(_np.zeros((), bool), lead + tuple(shape))[bidx].shape == shape_of(t):
+        return untake(t, bidx, lead + tuple(shape), dtype)
     return map_batch(lambda tk: untake(tk, idx, shape, dtype), t)
 
 

@@ -8,6 +8,7 @@ Imports hodiff.core; the primitives the helpers call are looked up when they run
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable
 
 import numpy as _np
@@ -73,6 +74,14 @@ def fit_tangent(t: Any, x: Any, ans: Any) -> Any:
     return lookup("broadcast_to")(t, ans_s)
 
 
+def _is_broadcast_one(d: Any, t: Any) -> bool:
+    """Whether partial `d` is a plain array of ones spread by broadcasting (all strides 0),
+    so that t * d is t itself (same dtype)."""
+    return (type(d) is _np.ndarray and d.size > 0 and not any(d.strides)
+            and type(t) is _np.ndarray and _np.result_type(t, d) == t.dtype
+            and d.flat[0] == 1)
+
+
 def _elementwise_jvp(argnum: int, partial: Any) -> Callable:
     if partial == 1:
         return lambda t, ans, *args, **kw: fit_tangent(t, args[argnum], ans)
@@ -82,6 +91,8 @@ def _elementwise_jvp(argnum: int, partial: Any) -> Callable:
     def jvp(t: Any, ans: Any, *args: Any, **kw: Any) -> Any:
         x = args[argnum]
         d = partial(ans, *args, **kw)
+        if _is_broadcast_one(d, t):  # e.g. a product with the ones a sum's pullback spreads
+            return fit_tangent(t, x, ans)
         xs = shape_of(x)
         if xs == shape_of(ans):
             return t * d
@@ -169,3 +180,32 @@ class RulesForEveryArg(dict):
 
     def get(self, i: int, default: Any = None) -> Callable:  # type: ignore[override]
         return self[i]
+
+
+# -- identity tangents -------------------------------------------------------------------------
+# jacfwd and hessian seed vector mode with the identity. Products with a constant matrix can
+# skip multiplying by it (the tangent of A @ x along the identity is A itself), which saves the
+# one matrix product that dominates a tall Jacobian or a Hessian. The seeds are remembered by
+# identity (weakly), so only the exact arrays made by `identity_tangent` qualify.
+_IDENTITIES: "weakref.WeakValueDictionary[int, Any]" = weakref.WeakValueDictionary()
+
+
+def identity_tangent(n: int, dtype: Any) -> Any:
+    """A fresh n x n identity used as a vector-mode seed that rules may recognize."""
+    eye = _np.eye(n, dtype=dtype)
+    _IDENTITIES[id(eye)] = eye
+    return eye
+
+
+def is_identity_tangent(t: Any) -> bool:
+    """Whether `t` is (exactly) a seed made by `identity_tangent`."""
+    return _IDENTITIES.get(id(t)) is t
+
+
+def read_only(x: Any) -> Any:
+    """A read-only view of a plain array (so a result aliasing a user's array can't be written
+    through); other values are returned unchanged."""
+    if isinstance(x, _np.ndarray):
+        x = x.view()
+        x.flags.writeable = False
+    return x

@@ -4,11 +4,14 @@ Imports hodiff.core, hodiff.numpy and the other operator modules.
 """
 from __future__ import annotations
 
+import contextvars
 import inspect
 from functools import wraps
 from typing import Any, Callable, Sequence
 
-from hodiff.core import Primitive
+from hodiff.core import Box, Primitive
+from hodiff.core.tracing import _live
+from hodiff.modes.forward import ForwardTag
 from hodiff.numpy.shorthand import RulesForEveryArg
 from hodiff.operators._trace import _zeros_like
 from hodiff.operators.forward import jvp
@@ -133,9 +136,46 @@ def multigrad_dict(fun: Callable) -> Callable:
     return gradfun
 
 
+class SharedPullback:
+    """One backward computation shared by the reverse rules of all arguments of one call.
+
+    The tape calls those rules back to back with the same cotangent object; the first computes
+    every argument's cotangent with `compute(ct)` and the others read theirs. The recorded call
+    is recognized by its output and arguments (the tape records them together), the cotangent
+    by identity within the same live derivative calls.
+    """
+
+    # (ans, args, shared) of the call recorded last in this thread
+    _last: contextvars.ContextVar = contextvars.ContextVar("hodiff_shared_pullback",
+                                                          default=(None, (), None))
+
+    @classmethod
+    def for_call(cls, ans: Any, args: tuple, compute: Callable) -> "SharedPullback":
+        last_ans, last_args, last = cls._last.get()
+        if last_ans is ans and len(last_args) == len(args) and all(
+                a is b for a, b in zip(last_args, args)):
+            return last
+        shared = cls(compute)
+        cls._last.set((ans, args, shared))
+        return shared
+
+    def __init__(self, compute: Callable) -> None:
+        self.compute = compute
+        self.key: tuple = (None, None)
+        self.cts: Any = None
+
+    def get(self, ct: Any, i: int) -> Any:
+        live = _live.get()
+        if self.key[0] is not ct or self.key[1] is not live:
+            self.cts = self.compute(ct)
+            self.key = (ct, live)
+        return self.cts[i]
+
+
 def checkpoint(fun: Callable) -> Callable:
-    """Trade compute for memory: reverse mode keeps only `fun`'s inputs and reruns it on the
-    backward pass. Positional array arguments are differentiable.
+    """Trade compute for memory: reverse mode keeps only `fun`'s inputs and reruns it once on
+    each backward pass (whatever the number of differentiable arguments). Forward mode keeps
+    no tape, so there `fun` simply runs. Positional array arguments are differentiable.
 
     Parameters
     ----------
@@ -169,9 +209,21 @@ def checkpoint(fun: Callable) -> Callable:
 
     def vjp_rule(i: int) -> Callable:
         def make(ans: Any, *args: Any) -> Callable:
-            return lambda ct: vjp(fun, *args)[1](ct)[i]
+            shared = SharedPullback.for_call(ans, args, lambda ct: vjp(fun, *args)[1](ct))
+            return lambda ct: shared.get(ct, i)
         return make
 
     prim.jvps = RulesForEveryArg(jvp_rule)
     prim.vjps = RulesForEveryArg(vjp_rule)
-    return wraps(fun)(lambda *args: prim(*args))
+
+    @wraps(fun)
+    def checkpointed(*args: Any) -> Any:
+        top = None
+        for a in args:
+            if isinstance(a, Box) and (top is None or a._tag.level > top.level):
+                top = a._tag
+        if isinstance(top, ForwardTag):
+            return fun(*args)  # forward mode records nothing: nothing to save
+        return prim(*args)
+
+    return checkpointed

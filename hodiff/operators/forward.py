@@ -173,8 +173,25 @@ def linearize(fun: Callable, *primals: Any) -> tuple[Any, Callable]:
     >>> float(out), float(jvp_fn(2.0))
     (1.0, 2.0)
     """
-    argnums = tuple(range(len(primals)))
-    out, pullback = _vjp_trace(fun, primals, {}, argnums, False, "linearize")
+    out, jvp_fn, _ = _linearized(fun, primals, {}, tuple(range(len(primals))), False,
+                                 "linearize")
+
+    def apply(*tangents: Any) -> Any:
+        if len(tangents) != len(primals):
+            raise ValueError(f"linearize: jvp_fn takes {len(primals)} tangent(s), one per "
+                             f"input, but got {len(tangents)}")
+        for t, p in zip(flatten(tangents)[0], flatten(primals)[0]):
+            check_like(t, p, "linearize", "tangent", "input")
+        return jvp_fn(tangents)
+    return out, apply
+
+
+def _linearized(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: bool,
+                who: str) -> tuple[Any, Callable, Callable]:
+    """``(out, jvp_fn, pullback)`` from one run of `fun`: ``jvp_fn(t)`` (t structured like the
+    differentiated argument(s)) walks one recorded transpose of the backward pass, and
+    ``pullback(ct)`` the tape itself; neither reruns `fun`."""
+    out, pullback = _vjp_trace(fun, args, kwargs, argnums, single, who)
     out_leaves, out_spec = flatten(out)
     tag = ReverseTag()
     with new_tag(tag):
@@ -183,14 +200,9 @@ def linearize(fun: Callable, *primals: Any) -> tuple[Any, Callable]:
                       for r in flatten(pullback(unflatten(out_spec, ct_boxes)))[0]]
     ct_ids = [b._index for b in ct_boxes]
 
-    def jvp_fn(*tangents: Any) -> Any:
-        if len(tangents) != len(primals):
-            raise ValueError(f"linearize: jvp_fn takes {len(primals)} tangent(s), one per "
-                             f"input, but got {len(tangents)}")
-        for t, p in zip(flatten(tangents)[0], flatten(primals)[0]):
-            check_like(t, p, "linearize", "tangent", "input")
-        seeds = [(i, t) for i, t in zip(result_ids, flatten(tangents)[0]) if i is not None]
+    def jvp_fn(tangent: Any) -> Any:
+        seeds = [(i, t) for i, t in zip(result_ids, flatten(tangent)[0]) if i is not None]
         cts = backward(tag.tape, seeds, ct_ids, consume=False)
         return unflatten(out_spec, [_fit(c, o) for c, o in zip(cts, out_leaves)])
 
-    return out, jvp_fn
+    return out, jvp_fn, pullback

@@ -13,9 +13,17 @@ import hodiff.numpy as hnp
 from hodiff.core import unbox
 from hodiff.core.tree import flatten, unflatten
 from hodiff.numpy import backend
+from hodiff.numpy.shorthand import identity_tangent
 from hodiff.operators import holomorphic as holo
-from hodiff.operators._trace import ArgNum, _argnums, _jvp_trace, _select, _vjp_trace
-from hodiff.operators.forward import jvp
+from hodiff.operators._trace import (
+    ArgNum,
+    _argnums,
+    _jvp_trace,
+    _ones_for_grad,
+    _select,
+    _vjp_trace,
+)
+from hodiff.operators.forward import _linearized
 from hodiff.operators.reverse import grad
 
 
@@ -27,6 +35,12 @@ def _size(x: Any) -> int:
 def _basis(leaves: list) -> tuple[list, int]:
     """Identity tangents in vector mode: one direction per real degree of freedom (a complex
     element gets two: 1 and i, the first block of directions real, the second imaginary)."""
+    if len(leaves) == 1 and _np.ndim(unbox(leaves[0])) == 1:
+        raw = unbox(leaves[0])
+        dt = _np.result_type(raw)
+        if dt.kind != "c" and not backend.is_foreign(raw):
+            # a recognizable identity lets products skip multiplying by it
+            return [identity_tangent(raw.shape[0], dt)], raw.shape[0]
     sizes = [_size(x) for x in leaves]
     complex_sizes = [s if _np.result_type(unbox(x)).kind == "c" else 0
                      for x, s in zip(leaves, sizes)]
@@ -72,8 +86,13 @@ def _jac_blocks(t: Any, in_leaves: list, in_spec: Any) -> Any:
     return unflatten(in_spec, blocks)
 
 
+def _check_chunk(chunk_size: Any) -> None:
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"chunk_size must be a positive integer or None, got {chunk_size!r}")
+
+
 def jacfwd(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
-           check_holomorphic: bool = False) -> Callable:
+           check_holomorphic: bool = False, chunk_size: int | None = None) -> Callable:
     """The Jacobian by forward mode in vector mode: one pass carrying every input direction.
 
     The result has shape ``out.shape + in.shape`` (nested like output-of-input for containers).
@@ -92,6 +111,9 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
     check_holomorphic : bool
         With `holomorphic`, verify the Cauchy-Riemann equations at the point (one more
         direction per element) and raise ``NotHolomorphicError`` naming the failing output.
+    chunk_size : int, optional
+        At most this many directions per pass (bounds memory: tangents are chunk_size times
+        the size of each intermediate); None carries all of them in one pass.
 
     Returns
     -------
@@ -103,6 +125,8 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
     TypeError
         If the differentiated inputs are not floating-point/complex (complex, with
         `holomorphic`).
+    ValueError
+        If `chunk_size` is not a positive integer.
 
     Example
     -------
@@ -112,6 +136,7 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
     [[3.0, 2.0], [0.0, 6.0]]
     """
     argnums, single = _argnums(argnum)
+    _check_chunk(chunk_size)
 
     @wraps(fun)
     def jacfun(*args: Any, **kwargs: Any) -> Any:
@@ -119,16 +144,26 @@ def jacfwd(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
             return holo.jacfwd(fun, args, kwargs, argnums, single, check_holomorphic)
         leaves, spec = flatten(_select(args, argnums, single))
         basis, n = _basis(leaves)
-        _, t = _jvp_trace(fun, args, kwargs, argnums, single, unflatten(spec, basis), n,
-                          "jacfwd")
-        t_leaves, out_spec = flatten(t)
+        if chunk_size is None or chunk_size >= n:
+            _, t = _jvp_trace(fun, args, kwargs, argnums, single, unflatten(spec, basis), n,
+                              "jacfwd")
+            t_leaves, out_spec = flatten(t)
+        else:
+            parts = []
+            for lo in range(0, n, chunk_size):
+                chunk = [b[lo:lo + chunk_size] for b in basis]
+                _, t = _jvp_trace(fun, args, kwargs, argnums, single, unflatten(spec, chunk),
+                                  len(range(lo, min(n, lo + chunk_size))), "jacfwd")
+                t_leaves, out_spec = flatten(t)
+                parts.append(t_leaves)
+            t_leaves = [hnp.concatenate(ts, axis=0) for ts in zip(*parts)]
         return unflatten(out_spec, [_jac_blocks(tl, leaves, spec) for tl in t_leaves])
 
     return jacfun
 
 
 def jacrev(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
-           check_holomorphic: bool = False) -> Callable:
+           check_holomorphic: bool = False, chunk_size: int | None = None) -> Callable:
     """The Jacobian by reverse mode: one backward pass per output element over one tape.
 
     The result has shape ``out.shape + in.shape``. Cheapest for wide Jacobians.
@@ -144,6 +179,9 @@ def jacrev(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
     check_holomorphic : bool
         With `holomorphic`, verify the Cauchy-Riemann equations at the point (a second
         backward pass per output element) and raise ``NotHolomorphicError`` if they fail.
+    chunk_size : int, optional
+        Rows are pulled back one at a time and stacked at most this many at once (bounds the
+        memory of partial results); None stacks them all together.
 
     Returns
     -------
@@ -164,62 +202,113 @@ def jacrev(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
     [[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 1.0, 1.0]]
     """
     argnums, single = _argnums(argnum)
+    _check_chunk(chunk_size)
 
     @wraps(fun)
     def jacfun(*args: Any, **kwargs: Any) -> Any:
         if holomorphic:
             return holo.jacrev(fun, args, kwargs, argnums, single, check_holomorphic)
         ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "jacrev")
-        out_leaves, out_spec = flatten(ans)
-        in_leaves, in_spec = flatten(_select(args, argnums, single))
-        result = []
-        for k, o in enumerate(out_leaves):
-            o_raw = unbox(o)
-            rows = []
-            size = _size(o_raw)
-            # One-hot cotangents: rows of the identity, in the output's library.
-            eye = backend.eye(size, _np.result_type(o_raw), like=o_raw) if size else None
-            for j in range(size):
-                ct = [backend.zeros_like(p) for p in out_leaves]
-                ct[k] = hnp.reshape(eye[j], _np.shape(o_raw))
-                rows.append(flatten(pullback(unflatten(out_spec, ct)))[0])
-            blocks = []
-            for i, x in enumerate(in_leaves):
-                xs = _np.shape(unbox(x))
-                stacked = hnp.stack([r[i] for r in rows]) if rows else \
-                    backend.zeros((0,) + xs, _np.result_type(unbox(x)), like=x)
-                blocks.append(hnp.reshape(stacked, _np.shape(o_raw) + xs))
-            result.append(unflatten(in_spec, blocks))
-        return unflatten(out_spec, result)
+        return _jacrev_rows(ans, pullback, args, argnums, single, chunk_size)
 
     return jacfun
+
+
+def _jacrev_rows(ans: Any, pullback: Callable, args: tuple, argnums: tuple, single: bool,
+                 chunk_size: int | None) -> Any:
+    """The Jacobian from a recorded pass: one pullback per output element, stacked."""
+    out_leaves, out_spec = flatten(ans)
+    in_leaves, in_spec = flatten(_select(args, argnums, single))
+    result = []
+    for k, o in enumerate(out_leaves):
+        o_raw = unbox(o)
+        rows, done = [], []
+        size = _size(o_raw)
+        # One-hot cotangents: rows of the identity, in the output's library.
+        eye = backend.eye(size, _np.result_type(o_raw), like=o_raw) if size else None
+        for j in range(size):
+            ct = [backend.zeros_like(p) for p in out_leaves]
+            ct[k] = hnp.reshape(eye[j], _np.shape(o_raw))
+            rows.append(flatten(pullback(unflatten(out_spec, ct)))[0])
+            if chunk_size is not None and len(rows) == chunk_size:
+                done.append([hnp.stack(col) for col in zip(*rows)])
+                rows = []
+        if rows:
+            done.append([hnp.stack(col) for col in zip(*rows)])
+        blocks = []
+        for i, x in enumerate(in_leaves):
+            xs = _np.shape(unbox(x))
+            if not done:
+                stacked = backend.zeros((0,) + xs, _np.result_type(unbox(x)), like=x)
+            elif len(done) == 1:
+                stacked = done[0][i]
+            else:
+                stacked = hnp.concatenate([d[i] for d in done], axis=0)
+            blocks.append(hnp.reshape(stacked, _np.shape(o_raw) + xs))
+        result.append(unflatten(in_spec, blocks))
+    return unflatten(out_spec, result)
 
 
 jacobian = jacrev
 
 
+HESSIAN_MODES = ("auto", "fwd-rev", "rev-rev", "fwd-fwd", "rev-fwd")
+
+
+def _inner_jacobian(fun: Callable, argnum: ArgNum, chunk_size: int | None,
+                    by_shape: bool = True) -> Callable:
+    """The derivative used inside `hessian`: the gradient for a scalar output (one backward
+    pass); for a vector output its Jacobian, row by row in reverse mode, or (by_shape) by
+    forward mode when it has more outputs than inputs."""
+    argnums, single = _argnums(argnum)
+
+    def inner(*args: Any, **kwargs: Any) -> Any:
+        ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "hessian")
+        raw = unbox(ans)
+        if not isinstance(raw, (list, tuple, dict)) and _np.ndim(raw) == 0:
+            return pullback(_ones_for_grad(ans, "hessian"), consume=True)
+        n_out = sum(int(_np.size(unbox(o))) for o in flatten(ans)[0])
+        n_in = sum(int(_np.size(unbox(x)))
+                   for x in flatten(_select(args, argnums, single))[0])
+        if by_shape and n_out > n_in:
+            return jacfwd(fun, argnum, chunk_size=chunk_size)(*args, **kwargs)
+        return _jacrev_rows(ans, pullback, args, argnums, single, chunk_size)
+    return inner
+
+
 def hessian(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
-            check_holomorphic: bool = False) -> Callable:
-    """The Hessian, forward-over-reverse: `jacfwd` of `grad` (n directions in one pass).
+            check_holomorphic: bool = False, chunk_size: int | None = None,
+            mode: str = "auto") -> Callable:
+    """The Hessian (second derivative), forward-over-reverse by default.
 
     Parameters
     ----------
     fun : callable
-        Returns a scalar.
+        Returns a scalar (or an array: then the result is the Jacobian of its Jacobian).
     argnum : int or tuple of int
         Which positional argument(s) to differentiate.
     holomorphic, check_holomorphic : bool
         As for `jacfwd`: the complex second derivative f''(z) of a holomorphic `fun`.
+    chunk_size : int, optional
+        At most this many directions per forward pass (see `jacfwd`).
+    mode : {"auto", "fwd-rev", "rev-rev", "fwd-fwd", "rev-fwd"}
+        The composition, outer-inner. "auto" picks by shape: forward over reverse (all n
+        directions pushed forward through one gradient computation) for a scalar function or
+        a vector function with at most as many outputs as inputs, forward over forward for a
+        taller one.
 
     Returns
     -------
     callable
-        Takes `fun`'s arguments; returns the Hessian, shaped ``in.shape + in.shape``.
+        Takes `fun`'s arguments; returns the Hessian, shaped ``out.shape + in.shape +
+        in.shape`` (``in.shape + in.shape`` for a scalar `fun`).
 
     Raises
     ------
     TypeError
-        If `fun` returns a non-scalar, or the inputs are not floating-point/complex.
+        If the inputs are not floating-point/complex.
+    ValueError
+        For an unknown `mode` or a bad `chunk_size`.
 
     Example
     -------
@@ -228,14 +317,50 @@ def hessian(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
     >>> hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0])).tolist()
     [[4.0, 2.0], [2.0, 0.0]]
     """
+    if mode not in HESSIAN_MODES:
+        raise ValueError(f"hessian: mode must be one of {HESSIAN_MODES}, got {mode!r}")
+    _check_chunk(chunk_size)
     if holomorphic:
         return jacfwd(grad(fun, argnum, holomorphic=True, check_holomorphic=check_holomorphic),
-                      argnum, holomorphic=True, check_holomorphic=check_holomorphic)
-    return jacfwd(grad(fun, argnum), argnum)
+                      argnum, holomorphic=True, check_holomorphic=check_holomorphic,
+                      chunk_size=chunk_size)
+    if mode in ("auto", "fwd-rev"):
+        inner = _inner_jacobian(fun, argnum, chunk_size, by_shape=mode == "auto")
+        return jacfwd(inner, argnum, chunk_size=chunk_size)
+    if mode == "rev-rev":
+        inner = _inner_jacobian(fun, argnum, chunk_size, by_shape=False)
+        return jacrev(inner, argnum, chunk_size=chunk_size)
+    if mode == "fwd-fwd":
+        return jacfwd(jacfwd(fun, argnum, chunk_size=chunk_size), argnum,
+                      chunk_size=chunk_size)
+    return jacrev(jacfwd(fun, argnum, chunk_size=chunk_size), argnum, chunk_size=chunk_size)
 
 
-def hvp(fun: Callable, primals: Any, tangents: Any) -> Any:
-    """The Hessian-vector product H(x) @ v (forward-over-reverse): ``hvp(f, x, v)``.
+HVP_MODES = ("fwd-rev", "rev-rev", "rev-fwd")
+
+
+def _check_hvp_mode(mode: str, who: str) -> None:
+    if mode not in HVP_MODES:
+        raise ValueError(f"{who}: mode must be one of {HVP_MODES}, got {mode!r}")
+
+
+def _hvp_at(fun: Callable, args: tuple, kwargs: dict, argnum: ArgNum, v: Any, mode: str,
+            who: str) -> Any:
+    """H(args) @ v by the chosen composition (outer-inner)."""
+    argnums, single = _argnums(argnum)
+    if mode == "fwd-rev":  # forward over reverse: push v through the gradient computation
+        return _jvp_trace(grad(fun, argnum), args, kwargs, argnums, single, v, None, who)[1]
+    if mode == "rev-rev":  # reverse over reverse: pull v back through the gradient
+        _, pullback = _vjp_trace(grad(fun, argnum), args, kwargs, argnums, single, who)
+        return pullback(v, consume=True)
+
+    def directional(*a: Any, **k: Any) -> Any:  # reverse over forward: grad of <grad f, v>
+        return _jvp_trace(fun, a, k, argnums, single, v, None, who)[1]
+    return grad(directional, argnum)(*args, **kwargs)
+
+
+def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "fwd-rev") -> Any:
+    """The Hessian-vector product H(x) @ v: ``hvp(f, x, v)``.
 
     Parameters
     ----------
@@ -245,6 +370,8 @@ def hvp(fun: Callable, primals: Any, tangents: Any) -> Any:
         The point: a single argument, or a tuple with one entry per argument.
     tangents : array or tuple
         The vector, structured like `primals`.
+    mode : {"fwd-rev", "rev-rev", "rev-fwd"}
+        The composition (outer-inner); forward-over-reverse is the fastest in general.
 
     Returns
     -------
@@ -256,7 +383,7 @@ def hvp(fun: Callable, primals: Any, tangents: Any) -> Any:
     TypeError
         If `fun` returns a non-scalar, or the inputs are not floating-point/complex.
     ValueError
-        If `tangents` is not structured like `primals`.
+        If `tangents` is not structured like `primals`, or `mode` is unknown.
 
     Example
     -------
@@ -265,13 +392,13 @@ def hvp(fun: Callable, primals: Any, tangents: Any) -> Any:
     >>> hvp(lambda x: np.sum(x ** 3), np.array([1.0, 2.0]), np.array([1.0, 1.0])).tolist()
     [6.0, 12.0]
     """
+    _check_hvp_mode(mode, "hvp")
     if isinstance(primals, tuple) and isinstance(tangents, tuple):
-        argnums = tuple(range(len(primals)))
-        return jvp(grad(fun, argnums), primals, tangents)[1]
-    return jvp(grad(fun), (primals,), (tangents,))[1]
+        return _hvp_at(fun, primals, {}, tuple(range(len(primals))), tangents, mode, "hvp")
+    return _hvp_at(fun, (primals,), {}, 0, tangents, mode, "hvp")
 
 
-def hessian_tensor_product(fun: Callable, argnum: int = 0) -> Callable:
+def hessian_tensor_product(fun: Callable, argnum: int = 0, mode: str = "fwd-rev") -> Callable:
     """``hvp_fun(*args, v)``: the Hessian at args applied to `v` (forward-over-reverse).
 
     Parameters
@@ -280,6 +407,8 @@ def hessian_tensor_product(fun: Callable, argnum: int = 0) -> Callable:
         Returns a scalar.
     argnum : int
         Which positional argument to differentiate.
+    mode : {"fwd-rev", "rev-rev", "rev-fwd"}
+        The composition (outer-inner).
 
     Returns
     -------
@@ -291,6 +420,8 @@ def hessian_tensor_product(fun: Callable, argnum: int = 0) -> Callable:
     ------
     TypeError
         If `fun` returns a non-scalar, or the input is not floating-point/complex.
+    ValueError
+        If `mode` is unknown.
 
     Example
     -------
@@ -300,19 +431,21 @@ def hessian_tensor_product(fun: Callable, argnum: int = 0) -> Callable:
     >>> hvp_fun(np.array([1.0, 2.0]), np.array([1.0, 0.0])).tolist()
     [6.0, 0.0]
     """
+    _check_hvp_mode(mode, "hessian_vector_product")
+
     def vector_dot_hessian(*args: Any, **kwargs: Any) -> Any:
         args, v = args[:-1], args[-1]
-        return _jvp_trace(grad(fun, argnum), args, kwargs, (argnum,), True, v, None,
-                          "hessian_tensor_product")[1]
+        return _hvp_at(fun, args, kwargs, argnum, v, mode, "hessian_vector_product")
     return vector_dot_hessian
 
 
 hessian_vector_product = hessian_tensor_product
 
 
-def make_hvp(fun: Callable, argnum: int = 0) -> Callable:
+def make_hvp(fun: Callable, argnum: int = 0, mode: str = "fwd-rev") -> Callable:
     """``make_hvp(f)(*args)`` gives ``(hvp_fn, grad f(*args))``; hvp_fn reuses one recorded
-    gradient computation (reverse-over-reverse), so many products at one point are cheap.
+    gradient computation, so every product after the first costs one walk of that record and
+    never reruns `f`.
 
     Parameters
     ----------
@@ -320,6 +453,10 @@ def make_hvp(fun: Callable, argnum: int = 0) -> Callable:
         Returns a scalar.
     argnum : int
         Which positional argument to differentiate.
+    mode : {"fwd-rev", "rev-rev", "rev-fwd"}
+        "fwd-rev" linearizes the gradient once (each product walks the recorded transpose of
+        its backward pass); "rev-rev" pulls each vector back through the recorded gradient;
+        "rev-fwd" reruns a reverse-over-forward pass per vector (no reuse).
 
     Returns
     -------
@@ -330,6 +467,8 @@ def make_hvp(fun: Callable, argnum: int = 0) -> Callable:
     ------
     TypeError
         If `fun` returns a non-scalar, or the input is not floating-point/complex.
+    ValueError
+        If `mode` is unknown.
 
     Example
     -------
@@ -339,22 +478,54 @@ def make_hvp(fun: Callable, argnum: int = 0) -> Callable:
     >>> g.tolist(), hvp_fn(np.array([0.0, 1.0])).tolist()
     ([3.0, 12.0], [0.0, 12.0])
     """
+    _check_hvp_mode(mode, "make_hvp")
+
     def at(*args: Any, **kwargs: Any) -> tuple[Callable, Any]:
-        g, pullback = _vjp_trace(grad(fun, argnum), args, kwargs, (argnum,), True, "make_hvp")
-        return pullback, g
+        if mode == "fwd-rev":
+            g, jvp_fn, _ = _linearized(grad(fun, argnum), args, kwargs, (argnum,), True,
+                                       "make_hvp")
+            return jvp_fn, g
+        if mode == "rev-rev":
+            g, pullback = _vjp_trace(grad(fun, argnum), args, kwargs, (argnum,), True,
+                                     "make_hvp")
+            return pullback, g
+        g = grad(fun, argnum)(*args, **kwargs)
+        return (lambda v: _hvp_at(fun, args, kwargs, argnum, v, "rev-fwd", "make_hvp")), g
     return at
 
 
-def make_ggnvp(f: Callable, g: Callable | None = None, f_argnum: int = 0) -> Callable:
+def _squares_hvp(y: Any, u: Any) -> Any:
+    return u  # the Hessian of 0.5 * sum(y ** 2) is the identity
+
+
+def _softmax_hvp(y: Any, u: Any) -> Any:
+    # Cross-entropy of softmax(y) against fixed targets, over the last axis: its Hessian is
+    # diag(p) - p p^T with p = softmax(y), whatever the targets.
+    z = y - hnp.max(y, axis=-1, keepdims=True)
+    p = hnp.exp(z)
+    p = p / hnp.sum(p, axis=-1, keepdims=True)
+    pu = p * u
+    return pu - p * hnp.sum(pu, axis=-1, keepdims=True)
+
+
+_NAMED_LOSSES = {"least_squares": _squares_hvp, "softmax_cross_entropy": _softmax_hvp}
+
+
+def make_ggnvp(f: Callable, g: Callable | str | None = None, f_argnum: int = 0) -> Callable:
     """Generalized Gauss-Newton products: ``make_ggnvp(f, g)(*args)(v) = J_f^T H_g J_f v``.
+
+    `f` runs once per point: its backward pass is recorded once, and each product walks that
+    record twice (once transposed for ``J_f v``, once for ``J_f^T``).
 
     Parameters
     ----------
     f : callable
         The inner function, whose Jacobian J_f is used.
-    g : callable, optional
-        The outer function, whose Hessian H_g is used; defaults to half the sum of squares
-        over the last axis (then the product is ``J^T J v``).
+    g : callable or str, optional
+        The outer loss, whose Hessian H_g is used: a function (its Hessian products are taken
+        forward-over-reverse), or a name with a closed-form Hessian: "least_squares" (half the
+        sum of squares, the default: the product is ``J^T J v``) or "softmax_cross_entropy"
+        (cross-entropy of a softmax over the last axis: ``H u = p*u - p*sum(p*u)``).
     f_argnum : int
         Which positional argument of `f` to differentiate.
 
@@ -367,6 +538,8 @@ def make_ggnvp(f: Callable, g: Callable | None = None, f_argnum: int = 0) -> Cal
     ------
     TypeError
         If the differentiated input is not floating-point/complex.
+    ValueError
+        For an unknown loss name.
 
     Example
     -------
@@ -377,15 +550,20 @@ def make_ggnvp(f: Callable, g: Callable | None = None, f_argnum: int = 0) -> Cal
     [1.0, 2.0]
     """
     if g is None:
-        def g(y: Any) -> Any:
-            return 0.5 * hnp.sum(y * y, axis=-1) if _np.ndim(unbox(y)) else 0.5 * y * y
+        g = "least_squares"
+    if isinstance(g, str):
+        if g not in _NAMED_LOSSES:
+            raise ValueError(f"make_ggnvp: unknown loss {g!r}; use a function or one of "
+                             f"{sorted(_NAMED_LOSSES)}")
+        loss_hvp = _NAMED_LOSSES[g]
+    else:
+        def loss_hvp(y: Any, u: Any) -> Any:
+            return hvp(lambda z: hnp.sum(g(z)), y, u)
 
     def at(*args: Any, **kwargs: Any) -> Callable:
-        f_x, f_vjp = _vjp_trace(f, args, kwargs, (f_argnum,), True, "make_ggnvp")
+        f_x, f_jvp, f_vjp = _linearized(f, args, kwargs, (f_argnum,), True, "make_ggnvp")
 
         def ggnvp(v: Any) -> Any:
-            _, jv = _jvp_trace(f, args, kwargs, (f_argnum,), True, v, None, "make_ggnvp")
-            hjv = hvp(lambda y: hnp.sum(g(y)), f_x, jv)
-            return f_vjp(hjv)
+            return f_vjp(loss_hvp(f_x, f_jvp(v)))
         return ggnvp
     return at

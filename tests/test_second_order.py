@@ -1,0 +1,165 @@
+"""Second-order operators: fused products with constant matrices, identity seeds, HVP modes,
+make_hvp reuse, Gauss-Newton products, chunked Jacobians and Hessians."""
+import numpy
+import pytest
+
+import hodiff
+import hodiff.numpy as np
+from hodiff.core import Primitive
+from hodiff.numpy import linear
+
+RNG = numpy.random.default_rng(0)
+
+
+def logistic_loss(C):
+    return lambda x: np.sum(np.log(1 + np.exp(C @ x))) + 0.5 * np.sum(x ** 4)
+
+
+def logistic_hessian(C, x):
+    p = 1 / (1 + numpy.exp(-(C @ x)))
+    return (C.T * (p * (1 - p))) @ C + numpy.diag(6 * x ** 2)
+
+
+C = RNG.standard_normal((30, 6))
+X = RNG.standard_normal(6)
+V = RNG.standard_normal(6)
+
+
+@pytest.mark.parametrize("batch", [None, 2, 7])
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_fused_products_match_separate_ones(batch, layout):
+    A = RNG.standard_normal((40, 30))
+    A = A if layout == "C" else numpy.asfortranarray(A)
+    x = RNG.standard_normal(30)
+    y = RNG.standard_normal(40)
+    t = RNG.standard_normal(30 if batch is None else (batch, 30))
+    s = RNG.standard_normal(40 if batch is None else (batch, 40))
+    ans, tan = linear._matmul_fused_b(t, A, x)
+    numpy.testing.assert_allclose(ans, A @ x, rtol=1e-12, atol=1e-12)
+    numpy.testing.assert_allclose(tan, t @ A.T, rtol=1e-12, atol=1e-12)
+    ans, tan = linear._matmul_fused_a(s, y, A)
+    numpy.testing.assert_allclose(ans, y @ A, rtol=1e-12, atol=1e-12)
+    numpy.testing.assert_allclose(tan, s @ A, rtol=1e-12, atol=1e-12)
+    # and through the forward interpreter
+    out, jt = hodiff.jvp(lambda z: A @ z, (x,), (t if batch is None else t[0],))
+    numpy.testing.assert_allclose(jt, A @ (t if batch is None else t[0]), rtol=1e-12, atol=1e-12)
+
+
+def test_fused_rule_declines_small_matrices_and_other_dtypes():
+    A = RNG.standard_normal((3, 2))
+    assert linear._matmul_fused_b(numpy.ones((5, 2)), A, numpy.ones(2)) is None
+    assert linear._matmul_fused_b(numpy.ones(2, complex), numpy.ones((40, 2)),
+                                  numpy.ones(2)) is None
+
+
+def test_jacfwd_of_a_product_with_the_identity_seed():
+    B = RNG.standard_normal((50, 4))
+    x = RNG.standard_normal(4)
+    J = hodiff.jacfwd(lambda v: np.tanh(B @ v))(x)
+    want = (1 - numpy.tanh(B @ x) ** 2)[:, None] * B
+    numpy.testing.assert_allclose(J, want, rtol=1e-12, atol=1e-12)
+    J = hodiff.jacfwd(lambda v: B @ v)(x)
+    numpy.testing.assert_array_equal(J, B)
+    with pytest.raises(ValueError):  # may alias B: read-only, so B can't be written through it
+        J[0, 0] = 1.0
+    J = hodiff.jacfwd(lambda v: v @ B.T)(x)
+    numpy.testing.assert_array_equal(J, B)
+
+
+@pytest.mark.parametrize("mode", ["auto", "fwd-rev", "rev-rev", "fwd-fwd", "rev-fwd"])
+@pytest.mark.parametrize("chunk_size", [None, 4])
+def test_hessian_modes_and_chunks(mode, chunk_size):
+    H = hodiff.hessian(logistic_loss(C), mode=mode, chunk_size=chunk_size)(X)
+    numpy.testing.assert_allclose(H, logistic_hessian(C, X), rtol=1e-10, atol=1e-12)
+
+
+def test_hessian_of_a_vector_function():
+    f = lambda x: np.array([np.sum(x ** 3), x[0] * x[1]])  # noqa: E731
+    H = hodiff.hessian(f)(numpy.array([1.0, 2.0]))
+    numpy.testing.assert_allclose(H, [[[6, 0], [0, 12]], [[0, 1], [1, 0]]])
+    # taller than wide: "auto" takes forward over forward; same result as every composition
+    tall = lambda x: np.sin(C @ x) * x[0]  # noqa: E731
+    want = hodiff.hessian(tall, mode="rev-rev")(X)
+    assert want.shape == (30, 6, 6)
+    for mode in ("auto", "fwd-rev", "fwd-fwd", "rev-fwd"):
+        numpy.testing.assert_allclose(hodiff.hessian(tall, mode=mode)(X), want, rtol=1e-10,
+                                      atol=1e-12)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3, 100])
+def test_chunked_jacobians(chunk_size):
+    f = lambda x: np.sin(C @ x) * x[0]  # noqa: E731
+    full = hodiff.jacfwd(f)(X)
+    numpy.testing.assert_allclose(hodiff.jacfwd(f, chunk_size=chunk_size)(X), full)
+    numpy.testing.assert_allclose(hodiff.jacrev(f, chunk_size=chunk_size)(X), full)
+    numpy.testing.assert_allclose(hodiff.jacobian(f, chunk_size=chunk_size)(X), full)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5])
+def test_bad_chunk_size(bad):
+    with pytest.raises(ValueError, match="chunk_size"):
+        hodiff.jacfwd(np.sin, chunk_size=bad)
+
+
+@pytest.mark.parametrize("mode", ["fwd-rev", "rev-rev", "rev-fwd"])
+def test_hvp_modes(mode):
+    want = logistic_hessian(C, X) @ V
+    f = logistic_loss(C)
+    numpy.testing.assert_allclose(hodiff.hvp(f, X, V, mode=mode), want, rtol=1e-10)
+    numpy.testing.assert_allclose(hodiff.hessian_vector_product(f, mode=mode)(X, V), want,
+                                  rtol=1e-10)
+    hvp_fn, g = hodiff.make_hvp(f, mode=mode)(X)
+    numpy.testing.assert_allclose(hvp_fn(V), want, rtol=1e-10)
+    numpy.testing.assert_allclose(g, hodiff.grad(f)(X), rtol=1e-12, atol=1e-12)
+    # two arguments, JAX style
+    f2 = lambda a, b: np.sum(a ** 2 * b) + np.sum(b ** 3)  # noqa: E731
+    a, b = numpy.array([1.0, 2.0]), numpy.array([3.0, 4.0])
+    ha, hb = hodiff.hvp(f2, (a, b), (numpy.ones(2), numpy.zeros(2)), mode=mode)
+    numpy.testing.assert_allclose(ha, 2 * b)
+    numpy.testing.assert_allclose(hb, 2 * a)
+
+
+def test_unknown_hvp_mode():
+    with pytest.raises(ValueError, match="mode"):
+        hodiff.hvp(np.sin, 1.0, 1.0, mode="fwd-fwd")
+
+
+@pytest.mark.parametrize("mode", ["fwd-rev", "rev-rev"])
+def test_make_hvp_reuses_one_recorded_pass(mode):
+    calls = []
+
+    def raw(x):
+        calls.append(1)
+        return numpy.sin(x)
+
+    sin = Primitive(raw, name="counting_sin", batch_jvp=True, register=False)
+    sin.defrules(0, jvp=lambda t, ans, x: t * np.cos(x),
+                 vjp=lambda ans, x: lambda ct: ct * np.cos(x))
+    f = lambda x: np.sum(sin(C @ x) ** 2)  # noqa: E731
+    hvp_fn, _ = hodiff.make_hvp(f, mode=mode)(X)
+    first = len(calls)
+    assert first >= 1
+    results = [hvp_fn(v) for v in numpy.eye(6)[:3]]
+    assert len(calls) == first  # no extra vector reruns f
+    H = hodiff.hessian(f)(X)
+    numpy.testing.assert_allclose(numpy.array(results), H[:3], rtol=1e-10, atol=1e-12)
+
+
+def test_ggnvp_least_squares_and_softmax():
+    W = RNG.standard_normal((5, 6))
+    x = RNG.standard_normal(6)
+    v = RNG.standard_normal(6)
+    f = lambda z: np.tanh(W @ z)  # noqa: E731
+    J = hodiff.jacfwd(f)(x)
+    numpy.testing.assert_allclose(hodiff.make_ggnvp(f)(x)(v), J.T @ J @ v, rtol=1e-12, atol=1e-12)
+    numpy.testing.assert_allclose(hodiff.make_ggnvp(f, "least_squares")(x)(v), J.T @ J @ v,
+                                  rtol=1e-12)
+    y = f(x)
+    p = numpy.exp(y) / numpy.sum(numpy.exp(y))
+    Hs = numpy.diag(p) - numpy.outer(p, p)
+    got = hodiff.make_ggnvp(f, "softmax_cross_entropy")(x)(v)
+    numpy.testing.assert_allclose(got, J.T @ Hs @ J @ v, rtol=1e-10)
+    generic = hodiff.make_ggnvp(f, lambda z: np.log(np.sum(np.exp(z))))(x)(v)
+    numpy.testing.assert_allclose(generic, got, rtol=1e-10)
+    with pytest.raises(ValueError, match="unknown loss"):
+        hodiff.make_ggnvp(f, "hinge")
