@@ -9,6 +9,7 @@ import numpy as onp
 from spec import ANY, NONZERO, POS, SMALL, Dom, _nondiff, _spec, cases, distinct, grid
 
 import hodiff.numpy as np
+from hodiff.core import all_primitives
 
 
 def _joined(f):
@@ -40,7 +41,7 @@ def _spread(args):
 
 
 def _with_nans(args):
-    x = onp.array(distinct(args)[0], dtype=float)
+    x = onp.array(distinct(args)[0])
     flat = x.reshape(-1)
     flat[1::3] = onp.nan
     return (x,) + args[1:]
@@ -49,6 +50,7 @@ def _with_nans(args):
 _MASK4 = onp.array([True, False, True, True])
 _COND23 = onp.array([[True, False, True], [False, False, True]])
 _INT23 = onp.array([[0, 1, 1], [1, 0, 0]])
+_TRIM = onp.array([0.0, 1.0, 0.0, 1.0, 0.0])
 _COORDS = onp.array([0.0, 0.5, 1.5, 2.0])
 _XP = onp.array([-1.0, -0.2, 0.5, 1.4])
 
@@ -102,7 +104,7 @@ ARRANGEMENT = [
                                  ((2, 3), {"pad_width": ((1, 1), (0, 2)), "mode": "median"})),
          im=None, prep=_spread),
     _spec("getitem", lambda x, c: np.pad(x, 1, constant_values=c), grid([((2, 2), ())]),
-          im=ANY, label="pad traced constant",
+          label="pad traced constant",
           ref=lambda x, c: onp.pad(x, 1, constant_values=c)),
     _row("getitem", "take_along_axis", cases(
         ((3, 2), {"indices": onp.array([[2, 0], [1, 1]]), "axis": 0}),
@@ -122,7 +124,7 @@ ARRANGEMENT = [
     _spec("getitem", lambda x, v, **kw: np.insert(x, kw["obj"], v, kw.get("axis")), cases(
         (((4,), ()), {"obj": 1}), (((4,), (2,)), {"obj": [0, 3]}),
         (((2, 3), (2,)), {"obj": 1, "axis": 1}), (((2, 2), (2,)), {"obj": 2, "axis": None})),
-        im=ANY, label="insert",
+        label="insert",
         ref=lambda x, v, **kw: onp.insert(x, kw["obj"], v, kw.get("axis"))),
     _row("getitem", "delete", cases(((4,), {"obj": 1}), ((2, 3), {"obj": [0, 2], "axis": 1}),
                                     ((2, 3), {"obj": slice(0, 4, 2)}))),
@@ -133,6 +135,8 @@ ARRANGEMENT = [
         (((2, 3), (1, 3)), {}), (((2,), (3,)), {"axis": None})), label="concat",
         ref=lambda x, y, **kw: onp.concat([x, y], **kw)),
     _row("getitem", "resize", cases(((3,), {"new_shape": (2, 4)})), im=None),
+    _spec("getitem", lambda x: np.trim_zeros(x * _TRIM), grid([(5,)]), dom=POS,
+          label="trim_zeros", ref=lambda x: onp.trim_zeros(x * _TRIM)),
     _spec("broadcast_to", lambda x, y, **kw: np.stack(np.meshgrid(x, y, **kw)), cases(
         (((3,), (2,)), {}), (((3,), (2,)), {"indexing": "ij"})), label="meshgrid",
         ref=lambda x, y, **kw: onp.stack(onp.meshgrid(x, y, **kw))),
@@ -142,7 +146,7 @@ ARRANGEMENT = [
     _row("untake", "diagflat", cases(((3,), {}), ((2, 2), {"k": -1}))),
     _row("multiply", "kron", grid([((2,), (3,)), ((2, 2), (2, 3)), ((2,), (2, 2))])),
     _spec("index_update", lambda x, v: _put_along(x, v),
-          grid([((2, 3), (2, 1))]), im=ANY, label="put_along_axis",
+          grid([((2, 3), (2, 1))]), label="put_along_axis",
           ref=lambda x, v: _put_along_ref(x, v)),
     _spec("concatenate", lambda x, y: np.r_[x, 0.5, 1:3, y], grid([((2,), ()), ((2,), (3,))]),
           im=ANY, label="r_", ref=lambda x, y: onp.r_[x, 0.5, 1:3, y]),
@@ -218,7 +222,8 @@ STATISTICS = [
     _spec("dot", lambda x, **kw: np.cov(x, **kw), cases(((2, 4), {}), ((4, 2), {"rowvar": False}),
                                                        ((3,), {"ddof": 0})), im=ANY,
           label="cov", ref=lambda x, **kw: onp.cov(x, **kw)),
-    _spec("dot", np.corrcoef, grid([(2, 4)]), label="corrcoef", ref=onp.corrcoef),
+    _spec("dot", np.corrcoef, grid([(2, 4)]), label="corrcoef", ref=onp.corrcoef,
+          prep=distinct),
     _spec("sum", lambda x, y, z: np.mean([x, y, z]), grid([((), (), ())]), im=ANY,
           label="mean of a list", ref=lambda x, y, z: onp.mean([x, y, z])),
     _spec("sum", lambda x, y, z: np.var([x, y, z], ddof=1), grid([((), (), ())]), im=ANY,
@@ -302,8 +307,8 @@ MATH = [
     _spec("where", np.nan_to_num, grid([(4,)]), label="nan_to_num",
           prep=lambda a: (onp.where(onp.arange(4) % 2, a[0], [onp.nan, 0, onp.inf, 0]),),
           ref=onp.nan_to_num),
-    _spec("real", np.real_if_close, grid([(3,)]), 
-          prep=lambda a: (a[0] + 0j,), label="real_if_close", ref=onp.real_if_close),
+    _spec("real", lambda x: np.real_if_close(x * (1 + 0j)), grid([(3,)]),
+          label="real_if_close", ref=lambda x: onp.real_if_close(x * (1 + 0j))),
     _spec("arccos", np.acos, grid([(3,)]), dom=Dom((-0.9, 0.9)), label="acos", ref=onp.acos),
     _spec("arctan2", np.atan2, grid([((3,), (3,))]), dom=(NONZERO, ANY), label="atan2",
           ref=onp.atan2),
@@ -312,4 +317,12 @@ MATH = [
     _nondiff("argpartition", lambda x: np.argpartition(x, 1), shapes=grid([(4,), (2, 3)])),
 ]
 
-ROWS = ARRANGEMENT + STATISTICS + CALCULUS + SIGNAL + PRODUCTS + MATH
+# cumprod's rules come from another module; these rows join once it is registered.
+CUMPROD = [
+    _row("cumprod", "cumulative_prod", cases(((4,), {}), ((2, 3), {"axis": 1,
+                                                                   "include_initial": True}))),
+    _row("cumprod", "nancumprod", cases(((5,), {}), ((2, 4), {"axis": 1})), im=None,
+         prep=_with_nans),
+] if "cumprod" in all_primitives() else []
+
+ROWS = ARRANGEMENT + STATISTICS + CALCULUS + SIGNAL + PRODUCTS + MATH + CUMPROD

@@ -174,7 +174,7 @@ def vander(x, N=None, increasing=False):
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     """numpy.polyfit, differentiable in `y`: the coefficients are y's projection by the
     pseudo-inverse of the (weighted, column-scaled) Vandermonde matrix of the plain `x`."""
-    if not (isinstance(y, Box) or isinstance(w, Box)):
+    if not (isinstance(x, Box) or isinstance(y, Box) or isinstance(w, Box)):
         return _np.polyfit(x, y, deg, rcond=rcond, full=full, w=w, cov=cov)
     if isinstance(x, Box):
         raise NotImplementedError("polyfit is differentiable in y, not in x")
