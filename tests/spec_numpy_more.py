@@ -300,6 +300,21 @@ PRODUCTS = [
           label="vecmat", ref=onp.vecmat),
 ]
 
+RANGES = [
+    _spec("multiply", lambda a, b, **kw: np.linspace(a, b, **kw), cases(
+        (((), ()), {"num": 5}), (((), ()), {"num": 4, "endpoint": False}),
+        (((2,), ()), {"num": 3, "axis": 1}), (((), ()), {"num": 1})), im=ANY,
+        label="linspace", ref=lambda a, b, **kw: onp.linspace(a, b, **kw)),
+    _spec("power", lambda a, b, **kw: np.logspace(a, b, **kw), cases(
+        (((), ()), {"num": 4}), (((2,), ()), {"num": 3, "base": 2.0})),
+        label="logspace", ref=lambda a, b, **kw: onp.logspace(a, b, **kw)),
+    _spec("power", lambda a, b, base: np.logspace(a, b, 3, base=base), grid([((), (), ())]),
+          dom=(ANY, ANY, POS), label="logspace in base",
+          ref=lambda a, b, base: onp.logspace(a, b, 3, base=base)),
+    _spec("exp", lambda a, b: np.geomspace(a, b, 4), grid([((), ()), ((2,), ())]), dom=POS,
+          label="geomspace", ref=lambda a, b: onp.geomspace(a, b, 4), rtol=1e-5),
+]
+
 MATH = [
     _spec("sinc", np.sinc, grid([(), (3,), (2, 3)]), dom=ANY, im=SMALL),
     _spec("sinc", np.sinc, grid([(3,)]), dom=Dom((-1e-4, 1e-4)), label="near 0",
@@ -325,4 +340,4 @@ CUMPROD = [
          prep=_with_nans),
 ] if "cumprod" in all_primitives() else []
 
-ROWS = ARRANGEMENT + STATISTICS + CALCULUS + SIGNAL + PRODUCTS + MATH + CUMPROD
+ROWS = ARRANGEMENT + STATISTICS + CALCULUS + SIGNAL + PRODUCTS + RANGES + MATH + CUMPROD

@@ -18,7 +18,8 @@ from hodiff.numpy import shape as _shape
 from hodiff.numpy.shape import array, asarray
 from hodiff.numpy import (arrangement as _arrangement, calculus as _calculus,
                           mathfuncs as _mathfuncs, products as _products, signal as _signal,
-                          statistics as _statistics, index_tricks as _index_tricks)
+                          statistics as _statistics, index_tricks as _index_tricks,
+                          ranges as _ranges)
 
 ndarray = _np.ndarray
 # A real submodule (`import hodiff.numpy.fft` works); imported by name because numpy's star
@@ -34,7 +35,7 @@ def _export(module):
 
 _EXTRA = {"getitem", "untake", "einsum_prim", "index_update"}
 for _module in (_elementwise, _reductions, _shape, _linear, _arrangement, _calculus, _mathfuncs,
-                _products, _signal, _statistics, _index_tricks):
+                _products, _signal, _statistics, _index_tricks, _ranges):
     _export(_module)
 astype = _box_methods.astype
 del _module
