@@ -286,10 +286,10 @@ SIGNAL = [
 ]
 
 PRODUCTS = [
-    _spec("multiply", np.cross, grid([((3,), (3,)), ((2, 3), (3,)), ((2,), (3,)),
+    _spec("einsum", np.cross, grid([((3,), (3,)), ((2, 3), (3,)), ((2,), (3,)),
                                       ((2, 2), (2, 2))]), im=ANY, label="cross",
           ref=onp.cross),
-    _spec("multiply", lambda a, b: np.cross(a, b, axisa=0, axisb=0, axisc=0),
+    _spec("einsum", lambda a, b: np.cross(a, b, axisa=0, axisb=0, axisc=0),
           grid([((3, 2), (3, 2))]), label="cross axes",
           ref=lambda a, b: onp.cross(a, b, axisa=0, axisb=0, axisc=0)),
     _spec("sum", np.vecdot, grid([((3,), (3,)), ((2, 3), (3,))]), im=ANY, label="vecdot",

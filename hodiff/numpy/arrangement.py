@@ -29,7 +29,7 @@ from hodiff.numpy.shape import (
     swapaxes,
     transpose,
 )
-from hodiff.numpy.shorthand import nondiff, shape_of
+from hodiff.numpy.shorthand import shape_of
 
 # Functions built from other primitives: the docs coverage table lists them with a note.
 COMPOSITES = {
@@ -479,6 +479,3 @@ def _median_lazy(x, axis, keepdims):
     from hodiff.numpy.statistics import median
     return median(x, axis=axis, keepdims=keepdims)
 
-
-__all__ = [n for n in list(COMPOSITES) + ["atleast_1d", "atleast_2d"]]
-del nondiff
