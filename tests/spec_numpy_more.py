@@ -134,6 +134,8 @@ ARRANGEMENT = [
     _spec("concatenate", lambda x, y, **kw: np.concat([x, y], **kw), cases(
         (((2, 3), (1, 3)), {}), (((2,), (3,)), {"axis": None})), label="concat",
         ref=lambda x, y, **kw: onp.concat([x, y], **kw)),
+    _spec("getitem", _joined(np.unstack), cases(((2, 3), {}), ((2, 3), {"axis": 1})),
+          im=ANY, label="unstack", ref=_joined_ref(onp.unstack)),
     _row("getitem", "resize", cases(((3,), {"new_shape": (2, 4)})), im=None),
     _spec("getitem", lambda x: np.trim_zeros(x * _TRIM), grid([(5,)]), dom=POS,
           label="trim_zeros", ref=lambda x: onp.trim_zeros(x * _TRIM)),
@@ -329,6 +331,12 @@ MATH = [
           ref=onp.atan2),
     _spec("power", np.pow, grid([((3,), (3,))]), dom=(POS, ANY), label="pow", ref=onp.pow),
     _nondiff("heaviside", shapes=grid([((3,), (3,)), ((2, 3), ())])),
+    _spec("copysign", np.copysign, grid([((3,), (3,)), ((2, 3), ())]), dom=(NONZERO, NONZERO)),
+    _nondiff("searchsorted", lambda x, v: np.searchsorted(np.sort(x), v),
+             shapes=grid([((4,), (3,))])),
+    _nondiff("nonzero", lambda x: np.nonzero(x > 0), shapes=grid([(4,), (2, 3)])),
+    _nondiff("flatnonzero", lambda x: np.flatnonzero(x > 0), shapes=grid([(2, 3)])),
+    _nondiff("argwhere", lambda x: np.argwhere(x > 0), shapes=grid([(2, 3)])),
     _nondiff("argpartition", lambda x: np.argpartition(x, 1), shapes=grid([(4,), (2, 3)])),
 ]
 

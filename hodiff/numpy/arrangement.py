@@ -44,7 +44,7 @@ COMPOSITES = {
     "append": "concatenate", "concat": "concatenate", "permute_dims": "transpose",
     "matrix_transpose": "transpose", "meshgrid": "reshape, broadcast_to",
     "broadcast_arrays": "broadcast_to", "diagflat": "untake", "dstack": "concatenate",
-    "kron": "multiply, reshape", "resize": "gather (getitem)", "trim_zeros": "getitem",
+    "kron": "multiply, reshape", "unstack": "getitem", "resize": "gather (getitem)", "trim_zeros": "getitem",
 }
 
 
@@ -147,6 +147,14 @@ def atleast_3d(*arys):
         new = {0: (1, 1, 1), 1: (1,) + s + (1,), 2: s + (1,)}.get(len(s))
         return a if new is None else reshape(a, new)
     return _atleast(make, arys)
+
+
+def unstack(x, /, *, axis=0):
+    """numpy.unstack: the slices along `axis`, as a tuple."""
+    if not isinstance(x, Box):
+        return _np.unstack(x, axis=axis)
+    ax = _axis(axis, len(shape_of(x)))
+    return tuple(getitem(x, _along(ax, i)) for i in range(shape_of(x)[ax]))
 
 
 def dstack(tup):

@@ -1,4 +1,5 @@
-"""Elementwise extras: sinc (a primitive), heaviside (no derivative), nan_to_num, real_if_close,
+"""Elementwise extras: sinc and copysign (primitives), heaviside and the index finders
+searchsorted, nonzero, flatnonzero, argwhere (no derivative), nan_to_num, real_if_close,
 and numpy 2's array-API aliases (acos, asin, atan2, pow, ...) of existing primitives.
 Imports hodiff.core and the numpy family modules.
 """
@@ -8,7 +9,7 @@ import numpy as _np
 
 from hodiff.core import Box, unbox
 from hodiff.numpy import elementwise as _E
-from hodiff.numpy.elementwise import absolute, cos, imag, less, real, where
+from hodiff.numpy.elementwise import absolute, cos, imag, less, real, sign, signbit, where
 from hodiff.numpy.shorthand import elementwise, is_complex, nondiff
 
 COMPOSITES = {
@@ -34,6 +35,15 @@ def _sinc_partial(ans, x):
 
 sinc = elementwise(_np.sinc, _sinc_partial)
 heaviside = nondiff(_np.heaviside)
+# |x1| with x2's sign: slope +-sign(x1) in x1 (0 at x1 = 0), 0 in x2 (piecewise constant).
+copysign = elementwise(
+    _np.copysign,
+    lambda ans, x1, x2: sign(x1) * where(signbit(x2), -1.0, 1.0).astype(
+        _np.result_type(unbox(ans))), lambda ans, x1, x2: 0.0)
+searchsorted = nondiff(_np.searchsorted)
+nonzero = nondiff(_np.nonzero)
+flatnonzero = nondiff(_np.flatnonzero)
+argwhere = nondiff(_np.argwhere)
 
 acos, acosh, asin, asinh = _E.arccos, _E.arccosh, _E.arcsin, _E.arcsinh
 atan, atanh, atan2, pow = _E.arctan, _E.arctanh, _E.arctan2, _E.power  # noqa: A001
