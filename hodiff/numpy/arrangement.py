@@ -16,9 +16,9 @@ from hodiff.numpy.elementwise import multiply, where
 from hodiff.numpy.linear import diag, tensordot
 from hodiff.numpy.reductions import max as _max
 from hodiff.numpy.reductions import min as _min
+from hodiff.numpy import shape as _S
 from hodiff.numpy.shape import (
     _has_box,
-    asarray,
     broadcast_to,
     concatenate,
     flip,
@@ -72,6 +72,33 @@ def _gather(fun, arrays):
 
 def _traced(*xs):
     return any(isinstance(x, Box) or (isinstance(x, (list, tuple)) and _has_box(x)) for x in xs)
+
+
+# -- integer casts: plain values ---------------------------------------------------------------
+def _plain(obj):
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_plain(o) for o in obj)
+    return unbox(obj)
+
+
+def _plain_kind(dtype):
+    return dtype is not None and _np.dtype(dtype).kind not in "fc"
+
+
+def array(obj, dtype=None, *args, **kwargs):
+    """numpy.array, also from (nested lists of) traced values; an integer or boolean dtype gives
+    a plain array (such a cast carries no derivative), as astype does."""
+    if _plain_kind(dtype) and _traced(obj):
+        return _np.array(_plain(obj), dtype, *args, **kwargs)
+    return _S.array(obj, dtype, *args, **kwargs)
+
+
+def asarray(obj, dtype=None, *args, **kwargs):
+    """numpy.asarray; traced values stay traced, but integer or boolean dtypes give plain
+    arrays."""
+    if _plain_kind(dtype) and _traced(obj):
+        return _np.asarray(_plain(obj), dtype, *args, **kwargs)
+    return _S.asarray(obj, dtype, *args, **kwargs)
 
 
 # -- splitting ---------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import numpy as _np
 from hodiff.core import Box, unbox
 from hodiff.numpy.elementwise import where
 from hodiff.numpy.reductions import sum as _sum
-from hodiff.numpy.shape import asarray, broadcast_to, concatenate, getitem, ravel, reshape
+from hodiff.numpy.arrangement import asarray
+from hodiff.numpy.shape import broadcast_to, concatenate, getitem, ravel, reshape
 from hodiff.numpy.shorthand import shape_of
 
 COMPOSITES = {

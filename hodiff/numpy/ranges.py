@@ -8,7 +8,8 @@ import numpy as _np
 
 from hodiff.core import Box, unbox
 from hodiff.numpy.elementwise import exp, log, power, where
-from hodiff.numpy.shape import asarray, moveaxis, reshape
+from hodiff.numpy.arrangement import asarray
+from hodiff.numpy.shape import moveaxis, reshape
 from hodiff.numpy.shorthand import is_complex, shape_of
 
 COMPOSITES = {"linspace": "ramp * (stop - start) + start (ends exact)",

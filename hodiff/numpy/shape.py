@@ -327,18 +327,11 @@ def take(a, indices, axis=None):
 def array(obj, dtype=None, copy=True, **kwargs):
     """numpy.array, also from (nested) lists of traced values."""
     if isinstance(obj, Box):
-        return obj if dtype is None else _cast(obj, dtype)
+        return obj if dtype is None else lookup("astype")(obj, dtype)
     if isinstance(obj, (list, tuple)) and _has_box(obj):
         out = stack([array(o) for o in obj])
-        return out if dtype is None else _cast(out, dtype)
+        return out if dtype is None else lookup("astype")(out, dtype)
     return _np.array(obj, dtype=dtype, copy=copy, **kwargs)
-
-
-def _cast(x, dtype):
-    # Integer and boolean casts carry no derivative: they give plain values, as astype does.
-    if _np.dtype(dtype).kind in "fc":
-        return lookup("astype")(x, dtype)
-    return _np.asarray(unbox(x)).astype(dtype)
 
 
 def asarray(obj, dtype=None, **kwargs):

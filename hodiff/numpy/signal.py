@@ -9,7 +9,8 @@ import numpy as _np
 from hodiff.core import Box, Primitive, unbox
 from hodiff.numpy.elementwise import conjugate, real
 from hodiff.numpy.linear import matmul
-from hodiff.numpy.shape import asarray, concatenate, flip, getitem, reshape, stack
+from hodiff.numpy.arrangement import asarray
+from hodiff.numpy.shape import concatenate, flip, getitem, reshape, stack
 from hodiff.numpy.shorthand import is_batched, is_complex, map_batch, shape_of
 
 COMPOSITES = {

@@ -14,12 +14,11 @@ import numpy as _np
 
 from hodiff.core import Box, lookup, unbox
 from hodiff.numpy import reductions as _R
-from hodiff.numpy.arrangement import take_along_axis
+from hodiff.numpy.arrangement import array, take_along_axis
 from hodiff.numpy.elementwise import conjugate, real, sqrt, where
 from hodiff.numpy.linear import dot
 from hodiff.numpy.shape import (
     _has_box,
-    array,
     concatenate,
     moveaxis,
     ravel,
