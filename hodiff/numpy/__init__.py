@@ -4,11 +4,9 @@ Names hodiff has rules for come from the family modules; every other name is num
 traced value handed to one of those raises a clear error instead of losing its derivative).
 """
 # ruff: noqa: F401, F403
-import importlib as _importlib
-
 import numpy as _np
 from numpy import *  # noqa: F403  (numpy's constants, dtypes and the functions with no rules)
-from numpy import random  # noqa: F401
+from numpy import fft, random  # noqa: F401
 
 from hodiff.numpy import box_methods as _box_methods
 from hodiff.numpy import elementwise as _elementwise
@@ -16,15 +14,21 @@ from hodiff.numpy import linear as _linear
 from hodiff.numpy import reductions as _reductions
 from hodiff.numpy import shape as _shape
 from hodiff.numpy.shape import array, asarray
-from hodiff.numpy import (arrangement as _arrangement, calculus as _calculus,
-                          mathfuncs as _mathfuncs, products as _products, signal as _signal,
-                          statistics as _statistics, index_tricks as _index_tricks,
-                          ranges as _ranges)
+from hodiff.numpy import arrangement as _arrangement
+from hodiff.numpy import calculus as _calculus
+from hodiff.numpy import index_tricks as _index_tricks
+from hodiff.numpy import mathfuncs as _mathfuncs
+from hodiff.numpy import products as _products
+from hodiff.numpy import ranges as _ranges
+from hodiff.numpy import signal as _signal
+from hodiff.numpy import statistics as _statistics
 
 ndarray = _np.ndarray
-# A real submodule (`import hodiff.numpy.fft` works); imported by name because numpy's star
-# import already left its own `fft` attribute here.
-fft = _importlib.import_module("hodiff.numpy.fft")
+
+# hodiff.numpy.fft as a real submodule (`import hodiff.numpy.fft as fft` works); numpy's own
+# module from the imports above is dropped first, or the import would hand that back.
+globals().pop("fft", None)
+from hodiff.numpy import fft  # noqa: E402
 
 
 def _export(module):
