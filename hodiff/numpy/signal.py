@@ -137,9 +137,7 @@ def polyder(p, m=1):
     if not isinstance(p, Box):
         return _np.polyder(p, m)
     for _ in range(m):
-        n = shape_of(p)[0] - 1
-        if n <= 0:
-            return getitem(p, slice(0, 0)) if n < 0 else 0 * getitem(p, slice(0, 1))
+        n = max(shape_of(p)[0] - 1, 0)
         p = getitem(p, slice(0, n)) * _np.arange(n, 0, -1.0)
     return p
 
