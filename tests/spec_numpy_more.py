@@ -212,7 +212,8 @@ STATISTICS = [
     _row("sum", "nanstd", cases(((5,), {}), ((2, 4), {"axis": 1})), im=None, prep=_with_nans),
     _row("max", "nanmax", cases(((5,), {}), ((2, 4), {"axis": 1})), im=None, prep=_with_nans),
     _row("min", "nanmin", cases(((5,), {}), ((2, 4), {"axis": 0})), im=None, prep=_with_nans),
-    _row("prod", "nanprod", cases(((5,), {}), ((2, 4), {"axis": 1})), im=None, prep=_with_nans),
+    _row("prod", "nanprod", cases(((5,), {}), ((2, 4), {"axis": 1})), im=None,
+         prep=lambda a: (_with_nans(a)[0] + 0.5,)),  # away from 0, where prod's rule divides
     _row("cumsum", "nancumsum", cases(((5,), {}), ((2, 4), {"axis": 1})), im=None,
          prep=_with_nans),
     _row("max", "ptp", cases(((4,), {}), ((2, 3), {"axis": 0, "keepdims": True})),
