@@ -179,7 +179,7 @@ STATISTICS = [
     _row("getitem", "sort", cases(((4,), {}), ((2, 3), {"axis": 0}), ((2, 3), {"axis": None})),
          im=None, prep=_spread),
     _row("getitem", "partition", cases(((5,), {"kth": 2}), ((2, 3), {"kth": 1, "axis": 0})),
-         im=None, prep=_spread, ref=None),
+         im=None, prep=_spread),
     _row("getitem", "median", cases(((4,), {}), ((3,), {}), ((2, 3), {"axis": 1}),
                                     ((2, 3, 2), {"axis": (0, 2), "keepdims": True})),
          im=None, prep=_spread),

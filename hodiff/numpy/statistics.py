@@ -118,11 +118,9 @@ def _quantile(a, q, axis, keepdims, method, skip_nan):
     if method == "lower":
         out = below
     elif method == "higher":
-        out = take_along_axis(xs, _np.clip(_np.ceil(pv), 0, top).astype(_np.intp) +
-                              0 * lo, -1)
+        out = take_along_axis(xs, _pick(_np.ceil(pv), top, lo.shape), -1)
     elif method == "nearest":
-        out = take_along_axis(xs, _np.clip(_np.around(pv), 0, top).astype(_np.intp) +
-                              0 * lo, -1)
+        out = take_along_axis(xs, _pick(_np.around(pv), top, lo.shape), -1)
     else:
         above = take_along_axis(xs, hi, -1)
         if method == "midpoint":
@@ -134,6 +132,10 @@ def _quantile(a, q, axis, keepdims, method, skip_nan):
     out = moveaxis(out, -1, 0)
     kept = [1 if d in axes else shape[d] for d in range(nd)] if keepdims else list(lead)
     return reshape(out, qv.shape + tuple(kept))
+
+
+def _pick(pos, top, shape):
+    return _np.broadcast_to(_np.clip(pos, 0, top).astype(_np.intp), shape)
 
 
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
