@@ -15,8 +15,21 @@ from hodiff.numpy import reductions as _reductions
 from hodiff.numpy import shape as _shape
 from hodiff.numpy import taylor_rules as _taylor_rules
 from hodiff.numpy.shape import array, asarray
+from hodiff.numpy import arrangement as _arrangement
+from hodiff.numpy import calculus as _calculus
+from hodiff.numpy import index_tricks as _index_tricks
+from hodiff.numpy import mathfuncs as _mathfuncs
+from hodiff.numpy import products as _products
+from hodiff.numpy import ranges as _ranges
+from hodiff.numpy import signal as _signal
+from hodiff.numpy import statistics as _statistics
 
 ndarray = _np.ndarray
+
+# hodiff.numpy.fft as a real submodule (`import hodiff.numpy.fft as fft` works); numpy's own
+# module from the imports above is dropped first, or the import would hand that back.
+globals().pop("fft", None)
+from hodiff.numpy import fft  # noqa: E402
 
 
 def _export(module):
@@ -26,7 +39,8 @@ def _export(module):
 
 
 _EXTRA = {"getitem", "untake", "einsum_prim", "index_update"}
-for _module in (_elementwise, _reductions, _shape, _linear):
+for _module in (_elementwise, _reductions, _shape, _linear, _arrangement, _calculus, _mathfuncs,
+                _products, _signal, _statistics, _index_tricks, _ranges):
     _export(_module)
 astype = _box_methods.astype
 _taylor_rules.install()
