@@ -140,7 +140,7 @@ def _ones_for_grad(ans: Any, who: str) -> Any:
     raw = unbox(ans)
     container = isinstance(raw, (list, tuple, dict))
     # Any output of size 1 counts as a scalar (shape (), (1,), (1, 1), ...), as in autograd.
-    if container or _np.size(raw) != 1:
+    if container or _np.prod(_np.shape(raw)) != 1:
         got = f"a {type(raw).__name__}" if container else f"shape {_np.shape(raw)}"
         raise TypeError(
             f"{who} needs a function with a scalar output, but this one returned {got}. "

@@ -49,6 +49,10 @@ def _check_cr(who: str, output: str, d_dx: Any, d_dy: Any) -> None:
             f"hodiff.wirtinger for both Wirtinger derivatives.")
 
 
+def _size(x: Any) -> int:
+    return int(_np.prod(_np.shape(unbox(x))))  # numpy.size would compute a Dask array
+
+
 def _output_name(k: int, n: int) -> str:
     return "the output" if n == 1 else f"output leaf {k}"
 
@@ -82,7 +86,7 @@ def jacfwd(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: boo
     x = _select(args, argnums, single)
     _require_complex(x, who)
     leaves, spec = flatten(x)
-    sizes = [int(_np.size(unbox(leaf))) for leaf in leaves]
+    sizes = [_size(leaf) for leaf in leaves]
     n = sum(sizes)
     dirs = 2 * n if check else n
     basis, start = [], 0
@@ -117,10 +121,10 @@ def jacrev(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: boo
         o_raw = unbox(o)
         dt = _np.result_type(o_raw, _np.complex64)
         rows = []
-        for j in range(int(_np.size(o_raw))):
+        for j in range(_size(o_raw)):
             ct = [backend.zeros(_np.shape(unbox(p)), _np.result_type(unbox(p), _np.complex64),
                                 like=unbox(p)) for p in out_leaves]
-            unit = backend.eye(int(_np.size(o_raw)), dt, like=o_raw)[j]
+            unit = backend.eye(_size(o_raw), dt, like=o_raw)[j]
             ct[k] = hnp.reshape(unit, _np.shape(o_raw))
             row = flatten(pullback(unflatten(out_spec, ct)))[0]
             if check:

@@ -267,8 +267,8 @@ def _inner_jacobian(fun: Callable, argnum: ArgNum, chunk_size: int | None,
         raw = unbox(ans)
         if not isinstance(raw, (list, tuple, dict)) and _np.ndim(raw) == 0:
             return pullback(_ones_for_grad(ans, "hessian"), consume=True)
-        n_out = sum(int(_np.size(unbox(o))) for o in flatten(ans)[0])
-        n_in = sum(int(_np.size(unbox(x)))
+        n_out = sum(_size(o) for o in flatten(ans)[0])
+        n_in = sum(_size(x)
                    for x in flatten(_select(args, argnums, single))[0])
         if by_shape and n_out > n_in:
             return jacfwd(fun, argnum, chunk_size=chunk_size)(*args, **kwargs)
