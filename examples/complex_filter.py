@@ -43,7 +43,9 @@ error = onp.abs(taps - true_taps).max()
 print(f"loss {history[0]:.3e} -> {history[-1]:.3e} in {len(history)} steps; "
       f"largest tap error {error:.2e}")
 assert history[-1] < 1e-20 and error < 1e-9, "the fit did not find the true taps"
-assert all(b <= a * (1 + 1e-12) for a, b in zip(history, history[1:])), "loss went up"
+# Monotone descent until the loss reaches rounding level.
+assert all(b <= a * (1 + 1e-9) or b < 1e-25 for a, b in zip(history, history[1:])), \
+    "loss went up"
 
 try:
     import matplotlib

@@ -197,7 +197,7 @@ def _has_rule(name):
 LOSSES = [
     pytest.param(_loss_plain, id="elementwise"),
     pytest.param(_loss_fft, id="fft", marks=pytest.mark.skipif(
-        not _has_rule("fft"), reason="no fft rule in this build")),
+        not _has_rule("fftn"), reason="no fft rule in this build")),
     pytest.param(_loss_solve, id="solve", marks=pytest.mark.skipif(
         not _has_rule("solve"), reason="no linalg.solve rule in this build")),
 ]

@@ -40,13 +40,16 @@ class TracerAssignmentError(TracerConversionError, ValueError):
 class Tag:
     """One derivative call. Compared by identity: two calls never share a tag.
 
-    `level` orders live tags (deeper calls have higher levels).
+    `level` orders live tags (deeper calls have higher levels). `busy` counts the rules of
+    this call now running: code inside a rule works one level down, so hodiff.numpy's
+    constructors called there must not make constants of this call.
     """
 
-    __slots__ = ("level",)
+    __slots__ = ("level", "busy")
 
     def __init__(self) -> None:
         self.level = len(_live.get())
+        self.busy = 0
 
     def process(self, prim: Any, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
         raise NotImplementedError

@@ -510,12 +510,15 @@ _empty_like = nondiff(_np.empty_like, name="empty_like")
 
 def _assignable(out):
     """A fresh array that can take traced values by assignment (A[i] = x) while a derivative
-    is being taken: a constant box of the innermost live derivative call. Outside derivative
-    calls it is the plain numpy array."""
+    is being taken: a constant box of the innermost live derivative call whose rules are not
+    running (a constructor inside a rule works one level below that rule's call). Outside
+    derivative calls it is the plain numpy array."""
     if isinstance(out, Box):
         return out
-    stack = _live.get()
-    return stack[-1].constant(out) if stack else out
+    for tag in reversed(_live.get()):
+        if not tag.busy:
+            return tag.constant(out)
+    return out
 
 
 def _fresh(np_fun):

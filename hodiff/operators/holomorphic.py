@@ -119,11 +119,11 @@ def jacrev(fun: Callable, args: tuple, kwargs: dict, argnums: tuple, single: boo
     result = []
     for k, o in enumerate(out_leaves):
         o_raw = unbox(o)
-        dt = _np.result_type(o_raw, _np.complex64)
+        dt = _np.result_type(o_raw)  # a real output takes real cotangents
         rows = []
         for j in range(_size(o_raw)):
-            ct = [backend.zeros(_np.shape(unbox(p)), _np.result_type(unbox(p), _np.complex64),
-                                like=unbox(p)) for p in out_leaves]
+            ct = [backend.zeros(_np.shape(unbox(p)), _np.result_type(unbox(p)), like=unbox(p))
+                  for p in out_leaves]
             unit = backend.eye(_size(o_raw), dt, like=o_raw)[j]
             ct[k] = hnp.reshape(unit, _np.shape(o_raw))
             row = flatten(pullback(unflatten(out_spec, ct)))[0]
