@@ -50,6 +50,11 @@ def triangular(args):
     return (onp.tril(0.3 * a) + 2 * _eye(a),) + args[1:]
 
 
+def _shifted_hpd(b):
+    """Hermitian positive definite, close to 2 I."""
+    return 0.05 * (b + onp.conj(onp.swapaxes(b, -1, -2))) + 2 * _eye(b)
+
+
 def _phase_free(v):
     return v * np.conj(v)
 
@@ -120,3 +125,26 @@ ROWS = [
 def _trisolve(a, b):
     import hodiff.scipy.linalg as sla
     return sla.solve_triangular(a, b, lower=True)
+
+
+def _sla():
+    import hodiff.scipy.linalg as sla
+    return sla
+
+
+ROWS += [
+    _spec("linalg.lu", lambda a: _sla().lu(a)[1], grid([(3, 3)]), im=SMALL, prep=dominant,
+          label="L"),
+    _spec("linalg.lu", lambda a: _sla().lu(a)[2], grid([(3, 3), (2, 2)]), im=SMALL,
+          prep=dominant, label="U"),
+    _spec("linalg.lu", lambda a, b: _sla().lu_solve(_sla().lu_factor(a), b),
+          cases((((3, 3), (3,)), {})), im=SMALL, prep=dominant, label="lu_factor, lu_solve",
+          ref=onp.linalg.solve),
+    _spec("linalg.solve_triangular", lambda a, b: _sla().cho_solve(_sla().cho_factor(a), b),
+          cases((((3, 3), (3,)), {}), (((2, 2), (2, 2)), {})), im=SMALL, prep=hpd,
+          label="cho_factor, cho_solve", ref=onp.linalg.solve),
+    _spec("linalg.eigh", lambda a, b: _sla().eigh(a, b)[0], cases((((3, 3), (3, 3)), {})),
+          prep=lambda args: (hpd(separated(args[:1]))[0], _shifted_hpd(args[1])),
+          label="generalized, scipy",
+          ref=lambda a, b: __import__("scipy.linalg").linalg.eigh(a, b)[0]),
+]
