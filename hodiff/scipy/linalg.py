@@ -10,9 +10,11 @@ import scipy.linalg as _sl
 from hodiff.core import unbox
 from hodiff.linalg import decompositions as _dec
 from hodiff.linalg import solves as _sv
-from hodiff.linalg._util import eye_like, mH, mT, tril, triu
+from hodiff.linalg import matrix_functions as _mf
+from hodiff.linalg._util import cj, eye_like, mH, mT, tril, triu
 import hodiff.numpy.linalg as _nla
-from hodiff.numpy.shape import reshape
+from hodiff.numpy import linear as _lin
+from hodiff.numpy.shape import concatenate, reshape
 from hodiff.numpy.shorthand import shape_of
 
 LinAlgError = _np.linalg.LinAlgError
@@ -183,3 +185,137 @@ def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
     if return_rank:
         return x, _nla.matrix_rank(a)
     return x
+
+
+# -- matrix functions and matrix equations -----------------------------------------------------
+def expm(A):
+    """scipy.linalg.expm (stacks too); derivative by the block-triangular Frechet identity."""
+    return _mf.expm(A)
+
+
+def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
+    """scipy.linalg.expm_frechet: (expm(A), L(A, E)), both from expm([[A, E], [0, A]])
+    (Al-Mohy & Higham 2009, eq. (1.4)), differentiable in A and E."""
+    n = shape_of(A)[-1]
+    block = concatenate([concatenate([A, E], axis=-1),
+                         concatenate([E * 0, A], axis=-1)], axis=-2)
+    big = _mf.expm(block)
+    frechet = big[..., :n, n:]
+    return (big[..., :n, :n], frechet) if compute_expm else frechet
+
+
+def logm(A, disp=True):
+    """scipy.linalg.logm (principal logarithm). Returns the logarithm alone (as disp=True)."""
+    return _mf.logm(A)
+
+
+def sqrtm(A, disp=True, blocksize=64):
+    """scipy.linalg.sqrtm (principal square root)."""
+    return _mf.sqrtm(A)
+
+
+def fractional_matrix_power(A, t):
+    """scipy.linalg.fractional_matrix_power for a constant power t."""
+    return _mf.fractional_matrix_power(A, p=t)
+
+
+def solve_sylvester(a, b, q):
+    """scipy.linalg.solve_sylvester: x with a x + x b = q."""
+    return _mf.solve_sylvester(a, b, q)
+
+
+def solve_continuous_lyapunov(a, q):
+    """scipy.linalg.solve_continuous_lyapunov: x with a x + x a^H = q."""
+    return _mf.solve_sylvester(a, mH(a), q)
+
+
+def solve_discrete_lyapunov(a, q, method=None):
+    """scipy.linalg.solve_discrete_lyapunov: x with a x a^H - x + q = 0."""
+    return _mf.solve_discrete_lyapunov(a, q)
+
+
+# -- structured matrices -----------------------------------------------------------------------
+def block_diag(*arrs):
+    """scipy.linalg.block_diag of 2-d blocks (differentiable in every block)."""
+    arrs = [reshape(a, (1, -1)) if _nd(a) < 2 else a for a in arrs]
+    if not arrs:
+        return _np.empty((1, 0))
+    cols = sum(shape_of(a)[1] for a in arrs)
+    rows, start = [], 0
+    for a in arrs:
+        r, c = shape_of(a)
+        dt = _np.result_type(unbox(a))
+        left = _np.zeros((r, start), dt)
+        right = _np.zeros((r, cols - start - c), dt)
+        rows.append(concatenate([left, a, right], axis=1))
+        start += c
+    return concatenate(rows, axis=0)
+
+
+def toeplitz(c, r=None):
+    """scipy.linalg.toeplitz: first column c, first row r (default conj(c)), by indexing."""
+    c = reshape(c, (-1,))
+    if r is None:
+        r = cj(c)
+    r = reshape(r, (-1,))
+    m, n = shape_of(c)[0], shape_of(r)[0]
+    vals = concatenate([c[::-1], r[1:]])
+    idx = (m - 1) - _np.arange(m)[:, None] + _np.arange(n)[None, :]
+    return vals[idx]
+
+
+def circulant(c):
+    """scipy.linalg.circulant: first column c, by indexing."""
+    c = reshape(c, (-1,))
+    n = shape_of(c)[0]
+    return c[(_np.arange(n)[:, None] - _np.arange(n)[None, :]) % n]
+
+
+def solve_toeplitz(c_or_cr, b, check_finite=True):
+    """scipy.linalg.solve_toeplitz, through the dense Toeplitz matrix (O(n^3), not Levinson)."""
+    c, r = c_or_cr if isinstance(c_or_cr, tuple) else (c_or_cr, None)
+    return _nla.solve(toeplitz(c, r), b)
+
+
+def _banded_to_dense(l_and_u, ab):
+    lo, up = l_and_u
+    n = shape_of(ab)[-1]
+    out = None
+    for k in range(-lo, up + 1):
+        # row up - k of ab holds diagonal k: a[i, i + k] = ab[up - k, i + k]
+        d = ab[up - k, max(k, 0):n + min(k, 0)]
+        term = _lin.diag(d, k)
+        out = term if out is None else out + term
+    return out
+
+
+def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    """scipy.linalg.solve_banded. Value and derivative through the dense matrix (O(n^3)); for
+    small bands and large n use scipy on plain values."""
+    return _nla.solve(_banded_to_dense(l_and_u, ab), b)
+
+
+def solveh_banded(ab, b, overwrite_ab=False, overwrite_b=False, lower=False,
+                  check_finite=True):
+    """scipy.linalg.solveh_banded (Hermitian positive definite band, upper form by default),
+    through the dense matrix and its Cholesky factor."""
+    u = shape_of(ab)[0] - 1
+    if lower:
+        dense = _banded_to_dense((u, 0), ab)
+        full = dense + mH(tril(dense, -1))
+    else:
+        dense = _banded_to_dense((0, u), ab)
+        full = dense + mH(triu(dense, 1))
+    return cho_solve((_sv.cholesky(full), True), b)
+
+
+def polar(a, side="right"):
+    """scipy.linalg.polar through the SVD: a = u p (right) or p u (left). Needs distinct
+    nonzero singular values (the SVD rule's domain)."""
+    w, s, vh = _nla.svd(a, full_matrices=False)
+    u = _nla.matmul(w, vh)
+    if side == "right":
+        p = _nla.matmul(mH(vh) * reshape(s, (1, -1)), vh)
+    else:
+        p = _nla.matmul(w * reshape(s, (1, -1)), mH(w))
+    return u, p

@@ -1,0 +1,152 @@
+"""Matrix functions and matrix equations: expm, logm, sqrtm, fractional_matrix_power (one rule
+for all four), solve_sylvester, solve_discrete_lyapunov. Stacks of matrices, real or complex.
+Imports hodiff.core, hodiff.modes (a rule's transpose), hodiff.numpy and the linalg helpers.
+"""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.linalg as _sl
+
+from hodiff.core import Primitive
+from hodiff.linalg._util import lift, matmul, mH, mT, fit_ct
+from hodiff.modes.reverse import vjp_from_jvp
+from hodiff.numpy.shape import broadcast_to, concatenate
+from hodiff.numpy.shorthand import is_batched, is_complex, shape_of
+
+
+def _upper_right_of(f, a, e, **kw):
+    """L_f(a, e), the Frechet derivative of f at a in direction e, as the upper-right block of
+    f([[a, e], [0, a]]) (Higham 2008, "Functions of Matrices", Thm 3.6 / eq. (3.16); for expm,
+    Al-Mohy & Higham 2009, eq. (1.4)). `f` is the traced primitive itself, so the rule can be
+    differentiated again."""
+    shape = _np.broadcast_shapes(shape_of(a), shape_of(e))
+    a = broadcast_to(a, shape)
+    e = broadcast_to(e, shape)
+    n = shape[-1]
+    zero = e * 0
+    block = concatenate([concatenate([a, e], axis=-1), concatenate([zero, a], axis=-1)], axis=-2)
+    return f(block, **kw)[..., :n, n:]
+
+
+def _primary_function(raw, name):
+    """A primary matrix function f (f(a^T) = f(a)^T): its forward rule is L_f(a, t) and its
+    reverse rule L_f(a^T, ct), both by the block-triangular identity."""
+    prim = Primitive(raw, name=name, batch_jvp=True)
+    prim.defrules(
+        0,
+        lambda t, ans, a, **kw: _upper_right_of(prim, a, t, **kw),
+        lambda ans, a, **kw: (lambda at: lambda ct: _upper_right_of(prim, at, ct, **kw))(mT(a)),
+    )
+    return prim
+
+
+def _batched(fun):
+    # scipy's matrix functions take one matrix (or a stack, in recent versions); this keeps
+    # stacks working either way.
+    def raw(a, **kw):
+        a = _np.asarray(a)
+        if a.ndim == 2:
+            return fun(a, **kw)
+        flat = a.reshape((-1,) + a.shape[-2:])
+        out = _np.stack([fun(m, **kw) for m in flat])
+        return out.reshape(a.shape[:-2] + out.shape[-2:])
+    return raw
+
+
+def _keep_dtype(fun):
+    def raw(a, **kw):
+        out = fun(a, **kw)
+        if _np.iscomplexobj(out) and not _np.iscomplexobj(a):
+            # A real matrix whose function is real up to rounding (scipy may return complex).
+            if _np.all(_np.abs(out.imag) <= 1e3 * _np.finfo(a.dtype).eps * (1 + _np.abs(out))):
+                out = out.real
+        return out.astype(_np.result_type(a, out.dtype), copy=False)
+    return raw
+
+
+expm = _primary_function(_batched(_keep_dtype(_sl.expm)), "linalg.expm")
+logm = _primary_function(_batched(_keep_dtype(lambda a: _sl.logm(a, disp=False)[0])),
+                         "linalg.logm")
+sqrtm = _primary_function(_batched(_keep_dtype(lambda a: _sl.sqrtm(a))), "linalg.sqrtm")
+fractional_matrix_power = _primary_function(
+    _batched(_keep_dtype(lambda a, p: _sl.fractional_matrix_power(a, p))),
+    "linalg.fractional_matrix_power")
+
+
+# -- Sylvester: a x + x b = q ------------------------------------------------------------------
+# Differentiating the equation: a dx + dx b = dq - da x - x db (Kao & Hennequin 2020, eq. 2);
+# the transpose of q -> x is w -> solve_sylvester(a^T, b^T, w).
+def _sylvester_raw(a, b, q):
+    shape = _np.broadcast_shapes(_np.shape(a)[:-2], _np.shape(b)[:-2], _np.shape(q)[:-2])
+    a = _np.broadcast_to(a, shape + _np.shape(a)[-2:])
+    b = _np.broadcast_to(b, shape + _np.shape(b)[-2:])
+    q = _np.broadcast_to(q, shape + _np.shape(q)[-2:])
+    return _batched2(a, b, q)
+
+
+def _batched2(a, b, q):
+    if a.ndim == 2:
+        return _sl.solve_sylvester(a, b, q)
+    out = [_sl.solve_sylvester(x, y, z) for x, y, z in zip(
+        a.reshape((-1,) + a.shape[-2:]), b.reshape((-1,) + b.shape[-2:]),
+        q.reshape((-1,) + q.shape[-2:]))]
+    return _np.stack(out).reshape(q.shape)
+
+
+solve_sylvester = Primitive(_sylvester_raw, name="linalg.solve_sylvester", batch_jvp=True)
+
+
+def _nd(x):
+    return len(shape_of(x))
+
+
+solve_sylvester.defrules(
+    0,
+    lambda t, ans, a, b, q: solve_sylvester(a, b, -matmul(lift(t, a, _nd(ans)), ans)),
+    lambda ans, a, b, q: lambda ct: fit_ct(
+        -matmul(solve_sylvester(mT(a), mT(b), ct), mT(ans)), a, is_complex(ans)),
+)
+solve_sylvester.defrules(
+    1,
+    lambda t, ans, a, b, q: solve_sylvester(a, b, -matmul(ans, lift(t, b, _nd(ans)))),
+    lambda ans, a, b, q: lambda ct: fit_ct(
+        -matmul(mT(ans), solve_sylvester(mT(a), mT(b), ct)), b, is_complex(ans)),
+)
+solve_sylvester.defrules(
+    2,
+    lambda t, ans, a, b, q: solve_sylvester(a, b, lift(t, q, _nd(ans))),
+    lambda ans, a, b, q: lambda ct: fit_ct(solve_sylvester(mT(a), mT(b), ct), q,
+                                           is_complex(ans)),
+)
+
+
+# -- discrete Lyapunov: a x a^H - x + q = 0 ----------------------------------------------------
+# Differentiating: a dx a^H - dx + (da x a^H + a x da^H + dq) = 0, the same equation again.
+def _dlyap_raw(a, q):
+    shape = _np.broadcast_shapes(_np.shape(a)[:-2], _np.shape(q)[:-2])
+    a = _np.broadcast_to(a, shape + _np.shape(a)[-2:])
+    q = _np.broadcast_to(q, shape + _np.shape(q)[-2:])
+    if a.ndim == 2:
+        return _sl.solve_discrete_lyapunov(a, q)
+    out = [_sl.solve_discrete_lyapunov(x, z) for x, z in zip(
+        a.reshape((-1,) + a.shape[-2:]), q.reshape((-1,) + q.shape[-2:]))]
+    return _np.stack(out).reshape(q.shape)
+
+
+def _dlyap_jvp_a(t, ans, a, q):
+    t = lift(t, a, _nd(ans))
+    rhs = matmul(t, matmul(ans, mH(a)))
+    rhs = rhs + matmul(a, matmul(ans, mH(t)))
+    return solve_discrete_lyapunov(a, rhs)
+
+
+solve_discrete_lyapunov = Primitive(_dlyap_raw, name="linalg.solve_discrete_lyapunov",
+                                    batch_jvp=True)
+solve_discrete_lyapunov.defrules(0, _dlyap_jvp_a, vjp_from_jvp(solve_discrete_lyapunov, 0))
+solve_discrete_lyapunov.defrules(
+    1,
+    lambda t, ans, a, q: solve_discrete_lyapunov(a, lift(t, q, _nd(ans))),
+    # The transpose of q -> sum_k a^k q (a^H)^k is w -> sum_k (a^T)^k w conj(a)^k.
+    lambda ans, a, q: lambda ct: fit_ct(solve_discrete_lyapunov(mT(a), ct), q,
+                                        is_complex(ans)),
+)
