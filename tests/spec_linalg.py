@@ -99,3 +99,24 @@ ROWS = [
           prep=dominant),
     _nondiff("linalg.matrix_rank", la.matrix_rank, shapes=grid([(3, 3), (2, 3)])),
 ]
+
+
+def near_identity(args):
+    """First argument I + 0.2 a: eigenvalues near 1, far from the branch cut on (-inf, 0]."""
+    a = args[0]
+    return (_eye(a) + 0.2 * a,) + args[1:]
+
+
+ROWS += [
+    _spec("linalg.expm", sla.expm, grid([(2, 2), (2, 3, 3)]), im=SMALL,
+          prep=lambda args: (0.5 * args[0],)),
+    _spec("linalg.logm", sla.logm, grid([(2, 2)]), im=SMALL, prep=near_identity),
+    _spec("linalg.sqrtm", sla.sqrtm, grid([(2, 2)]), im=SMALL, prep=near_identity),
+    _spec("linalg.fractional_matrix_power", lambda a: sla.fractional_matrix_power(a, 0.3),
+          grid([(2, 2)]), im=SMALL, prep=near_identity),
+    _spec("linalg.solve_sylvester", sla.solve_sylvester,
+          cases((((2, 2), (2, 2), (2, 2)), {})), im=SMALL,
+          prep=lambda args: (dominant(args[:1])[0], dominant(args[1:2])[0], args[2])),
+    _spec("linalg.solve_discrete_lyapunov", sla.solve_discrete_lyapunov,
+          cases((((2, 2), (2, 2)), {})), im=SMALL, prep=lambda args: (0.2 * args[0], args[1])),
+]

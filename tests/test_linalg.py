@@ -92,3 +92,168 @@ def test_gp_cho_solve_form_agrees():
     onp.testing.assert_allclose(nlml_cho(THETA), nlml(THETA), rtol=1e-12)
     onp.testing.assert_allclose(grad(nlml_cho)(THETA), _analytic(THETA)[0], rtol=1e-9)
     onp.testing.assert_allclose(hessian(nlml_cho)(THETA), _analytic(THETA)[1], rtol=1e-8)
+
+
+# -- the public functions: values agree with numpy/scipy, derivatives to order 2 ---------------
+import scipy.linalg as ssl  # noqa: E402
+
+
+def _m(*shape, seed=0, cplx=False):
+    r = onp.random.default_rng(seed)
+    x = r.standard_normal(shape)
+    return x + 1j * r.standard_normal(shape) if cplx else x
+
+
+def _dom(n, seed=0, cplx=False, batch=()):
+    return 0.3 * _m(*batch, n, n, seed=seed, cplx=cplx) + 2 * onp.eye(n)
+
+
+def _spd(n, seed=0, cplx=False):
+    a = _m(n, n, seed=seed, cplx=cplx)
+    return a @ a.conj().T + n * onp.eye(n)
+
+
+def _sep(m, n, seed=0):
+    d = onp.zeros((m, n))
+    k = min(m, n)
+    d[range(k), range(k)] = onp.arange(1.0, k + 1)
+    return d + 0.1 * _m(m, n, seed=seed)
+
+
+A3, B3, V3 = _dom(3), _dom(3, 1), _m(3, seed=2)
+S3, T32, T23 = _spd(3), _sep(3, 2), _sep(2, 3)
+SURFACE = [
+    # (id, hodiff function, numpy/scipy reference or None, arguments)
+    ("solve batched a, vector b", la.solve, onp.linalg.solve, (_dom(3, batch=(2,)), V3)),
+    ("solve broadcast b", la.solve, onp.linalg.solve, (A3, _m(2, 3, 2, seed=3))),
+    ("inv complex", la.inv, onp.linalg.inv, (_dom(3, cplx=True),)),
+    ("slogdet complex sign", lambda a: la.slogdet(a)[0], lambda a: onp.linalg.slogdet(a)[0],
+     (_dom(3, cplx=True),)),
+    ("cholesky upper", lambda a: la.cholesky(a, upper=True),
+     lambda a: onp.linalg.cholesky(a, upper=True), (S3,)),
+    ("eigh V real", lambda a: la.eigh(a)[1], lambda a: onp.linalg.eigh(a)[1], (S3,)),
+    ("eigh UPLO=U", lambda a: la.eigh(a, "U")[0], lambda a: onp.linalg.eigh(a, "U")[0],
+     (A3,)),
+    ("svd U real", lambda a: la.svd(a, full_matrices=False)[0],
+     lambda a: onp.linalg.svd(a, full_matrices=False)[0], (T32,)),
+    ("svd Vh real wide", lambda a: la.svd(a, full_matrices=False)[2],
+     lambda a: onp.linalg.svd(a, full_matrices=False)[2], (T23,)),
+    ("svd square full", lambda a: la.svd(a)[2], lambda a: onp.linalg.svd(a)[2], (_sep(3, 3),)),
+    ("svd compute_uv=False", lambda a: la.svd(a, compute_uv=False),
+     lambda a: onp.linalg.svd(a, compute_uv=False), (T32,)),
+    ("qr Q real", lambda a: la.qr(a)[0], lambda a: onp.linalg.qr(a)[0], (T32,)),
+    ("qr wide R", lambda a: la.qr(a)[1], lambda a: onp.linalg.qr(a)[1], (T23,)),
+    ("qr complete square", lambda a: la.qr(a, "complete")[0],
+     lambda a: onp.linalg.qr(a, "complete")[0], (A3,)),
+    ("qr r", lambda a: la.qr(a, "r"), lambda a: onp.linalg.qr(a, "r"), (T32,)),
+    ("eig V real input", lambda a: la.eig(a)[1] * np.conj(la.eig(a)[1]),
+     lambda a: onp.abs(onp.linalg.eig(a)[1]) ** 2, (_sep(3, 3),)),
+    ("pinv", la.pinv, onp.linalg.pinv, (T32,)),
+    ("lstsq x", lambda a, b: la.lstsq(a, b)[0], lambda a, b: onp.linalg.lstsq(a, b)[0],
+     (T32, V3)),
+    ("lstsq residuals", lambda a, b: la.lstsq(a, b)[1], lambda a, b: onp.linalg.lstsq(a, b)[1],
+     (T32, V3)),
+    ("matrix_power 3", lambda a: la.matrix_power(a, 3), lambda a: onp.linalg.matrix_power(a, 3),
+     (A3,)),
+    ("matrix_power -2", lambda a: la.matrix_power(a, -2),
+     lambda a: onp.linalg.matrix_power(a, -2), (A3,)),
+    ("matrix_power 0", lambda a: la.matrix_power(a, 0), lambda a: onp.linalg.matrix_power(a, 0),
+     (A3,)),
+    ("multi_dot", lambda a, b, v: la.multi_dot([v, a, b, v]),
+     lambda a, b, v: onp.linalg.multi_dot([v, a, b, v]), (A3, B3, V3)),
+    ("tensorsolve", lambda a, b: la.tensorsolve(a, b),
+     onp.linalg.tensorsolve, (_dom(6).reshape(2, 3, 6), _m(2, 3, seed=4))),
+    ("tensorinv", lambda a: la.tensorinv(a, 1), lambda a: onp.linalg.tensorinv(a, 1),
+     (_dom(4).reshape(4, 2, 2),)),
+    ("cond", la.cond, onp.linalg.cond, (A3,)),
+    ("cond fro", lambda a: la.cond(a, "fro"), lambda a: onp.linalg.cond(a, "fro"), (A3,)),
+    ("cond 1", lambda a: la.cond(a, 1), lambda a: onp.linalg.cond(a, 1), (A3,)),
+    ("cross", lambda a, b: la.cross(a, b), onp.linalg.cross, (_m(2, 3, seed=5), _m(2, 3, seed=6))),
+    ("vecdot complex", la.vecdot, onp.linalg.vecdot,
+     (_m(2, 3, seed=5, cplx=True), _m(2, 3, seed=6, cplx=True))),
+    ("trace", la.trace, onp.linalg.trace, (_m(2, 3, 3),)),
+    ("diagonal", la.diagonal, onp.linalg.diagonal, (_m(2, 3, 3),)),
+    ("matrix_transpose", la.matrix_transpose, onp.linalg.matrix_transpose, (_m(2, 3, 4),)),
+    ("outer", la.outer, onp.linalg.outer, (V3, _m(2, seed=7))),
+    ("tensordot", lambda a, b: la.tensordot(a, b, axes=1),
+     lambda a, b: onp.linalg.tensordot(a, b, axes=1),
+     (A3, B3)),
+    ("matmul", la.matmul, onp.linalg.matmul, (A3, B3)),
+    ("scipy solve transposed", lambda a, b: sla.solve(a, b, transposed=True),
+     lambda a, b: ssl.solve(a, b, transposed=True), (A3, V3)),
+    ("scipy solve_triangular trans=T", lambda a, b: sla.solve_triangular(a, b, trans="T"),
+     lambda a, b: ssl.solve_triangular(a, b, trans="T"), (onp.triu(A3), V3)),
+    ("scipy solve_triangular unit, complex trans=C",
+     lambda a, b: sla.solve_triangular(a, b, trans=2, lower=True, unit_diagonal=True),
+     lambda a, b: ssl.solve_triangular(a, b, trans=2, lower=True, unit_diagonal=True),
+     (_dom(3, cplx=True), _m(3, 2, cplx=True))),
+    ("scipy cholesky", sla.cholesky, ssl.cholesky, (S3,)),
+    ("scipy cho_solve upper", lambda a, b: sla.cho_solve(sla.cho_factor(a), b),
+     lambda a, b: ssl.cho_solve(ssl.cho_factor(a), b), (S3, V3)),
+    ("scipy lu_factor/lu_solve", lambda a, b: sla.lu_solve(sla.lu_factor(a), b),
+     lambda a, b: ssl.lu_solve(ssl.lu_factor(a), b), (A3, V3)),
+    ("scipy lu_solve trans=1", lambda a, b: sla.lu_solve(sla.lu_factor(a), b, trans=1),
+     lambda a, b: ssl.lu_solve(ssl.lu_factor(a), b, trans=1), (A3, V3)),
+    ("scipy lu permute_l", lambda a: sla.lu(a, permute_l=True)[0],
+     lambda a: ssl.lu(a, permute_l=True)[0], (A3,)),
+    ("scipy eigh eigvals_only", lambda a: sla.eigh(a, eigvals_only=True),
+     lambda a: ssl.eigh(a, eigvals_only=True), (S3,)),
+    ("scipy eigh generalized", lambda a, b: sla.eigh(a, b)[0], lambda a, b: ssl.eigh(a, b)[0],
+     (_spd(3, 1), _spd(3, 2))),
+    ("scipy eigh generalized vectors", lambda a, b: sla.eigh(a, b)[1] ** 2,
+     lambda a, b: ssl.eigh(a, b)[1] ** 2, (_spd(3, 1), _spd(3, 2))),
+    ("scipy svd", lambda a: sla.svd(a, full_matrices=False)[1],
+     lambda a: ssl.svd(a, full_matrices=False)[1], (T32,)),
+    ("scipy qr economic", lambda a: sla.qr(a, mode="economic")[1],
+     lambda a: ssl.qr(a, mode="economic")[1], (T32,)),
+    ("scipy det", sla.det, ssl.det, (A3,)),
+    ("scipy inv", sla.inv, ssl.inv, (A3,)),
+    ("scipy pinv", sla.pinv, ssl.pinv, (T23,)),
+    ("expm_frechet", lambda a, e: sla.expm_frechet(a, e)[1],
+     lambda a, e: ssl.expm_frechet(a, e)[1], (0.5 * A3, B3)),
+    ("solve_continuous_lyapunov", sla.solve_continuous_lyapunov,
+     ssl.solve_continuous_lyapunov, (A3, B3)),
+    ("block_diag", lambda a, b: sla.block_diag(a, b), ssl.block_diag, (T32, A3)),
+    ("toeplitz", lambda c, r: sla.toeplitz(c, r), ssl.toeplitz, (V3, _m(4, seed=8))),
+    ("toeplitz complex", sla.toeplitz, ssl.toeplitz, (_m(3, cplx=True),)),
+    ("circulant", sla.circulant, ssl.circulant, (V3,)),
+    ("solve_toeplitz", lambda c, r, b: sla.solve_toeplitz((c, r), b),
+     lambda c, r, b: ssl.solve_toeplitz((c, r), b), (V3 + [4, 0, 0], _m(3, seed=9), V3)),
+    ("solve_banded", lambda ab, b: sla.solve_banded((1, 1), ab, b),
+     lambda ab, b: ssl.solve_banded((1, 1), ab, b),
+     (onp.array([[0, 1.0, 2.0], [4, 5, 6], [0.5, 0.7, 0]]), V3)),
+    ("solveh_banded", sla.solveh_banded, ssl.solveh_banded,
+     (onp.array([[0, 1.0, 2.0], [4, 5, 6]]), V3)),
+    ("solveh_banded lower", lambda ab, b: sla.solveh_banded(ab, b, lower=True),
+     lambda ab, b: ssl.solveh_banded(ab, b, lower=True),
+     (onp.array([[4, 5, 6], [1.0, 2.0, 0]]), V3)),
+    ("polar u", lambda a: sla.polar(a)[0], lambda a: ssl.polar(a)[0], (A3,)),
+    ("polar left p", lambda a: sla.polar(a, "left")[1], lambda a: ssl.polar(a, "left")[1],
+     (A3,)),
+]
+
+NORMS = [None, "fro", "nuc", 1, -1, 2, -2, onp.inf, -onp.inf]
+for _ord in NORMS:
+    SURFACE.append((f"norm matrix ord={_ord}", lambda a, o=_ord: la.norm(a, o),
+                    lambda a, o=_ord: onp.linalg.norm(a, o), (_sep(3, 3),)))
+for _ord in [None, 1, 2, 3, 0.5, onp.inf, -onp.inf]:
+    SURFACE.append((f"norm vector ord={_ord}", lambda v, o=_ord: la.norm(v, o),
+                    lambda v, o=_ord: onp.linalg.norm(v, o), (V3,)))
+SURFACE += [
+    ("norm axis keepdims", lambda a: la.norm(a, axis=1, keepdims=True),
+     lambda a: onp.linalg.norm(a, axis=1, keepdims=True), (_m(2, 3, seed=3),)),
+    ("norm matrix axis", lambda a: la.norm(a, 2, axis=(2, 0), keepdims=True),
+     lambda a: onp.linalg.norm(a, 2, axis=(2, 0), keepdims=True), (_m(2, 2, 3, seed=11),)),
+    ("norm complex", lambda a: la.norm(a), onp.linalg.norm, (_m(2, 3, cplx=True),)),
+    ("vector_norm", lambda v: la.vector_norm(v, ord=3, axis=0),
+     lambda v: onp.linalg.vector_norm(v, ord=3, axis=0), (_m(3, 2, seed=4),)),
+    ("matrix_norm nuc batched", lambda a: la.matrix_norm(a, ord="nuc"),
+     lambda a: onp.linalg.matrix_norm(a, ord="nuc"), (onp.stack([_sep(3, 3), _sep(3, 3, 1)]),)),
+]
+
+
+@pytest.mark.parametrize("name,fun,ref,args", SURFACE, ids=[s[0] for s in SURFACE])
+def test_public_function(name, fun, ref, args):
+    if ref is not None:
+        onp.testing.assert_allclose(fun(*args), ref(*args), rtol=1e-10, atol=1e-12)
+    check_grads(fun, modes=("fwd", "rev"), order=2)(*args)

@@ -102,3 +102,9 @@ def hermitian_part_read_transpose(w):
     """The transpose of `hermitian_part_read` under the pairing Re(sum(a * b))."""
     d = w * eye_like(w)
     return tril(w, -1) + tril(mH(w), -1) + (real(d) if is_complex(d) else d)
+
+
+def complex_like(x, like):
+    """x made complex when `like` is (x + 0j): joining a real piece into a complex array through
+    this keeps its cotangent real (concatenate alone would pass the imaginary part back)."""
+    return x + 0j if is_complex(like) and not is_complex(x) else x

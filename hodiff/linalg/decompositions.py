@@ -17,6 +17,7 @@ import scipy.linalg as _sl
 from hodiff.core import Primitive, unbox
 from hodiff.linalg._util import (
     cj,
+    complex_like,
     diag_embed,
     diag_part,
     eye_like,
@@ -65,7 +66,7 @@ def _eigh_jvp(t, ans, a):
     dw = diag_part(x)
     dw = real(dw) if is_complex(dw) else dw
     dv = matmul(v, safe_inverse_gaps(w, DEGENERATE_RTOL) * x)
-    return concatenate([_row(dw), dv], axis=-2)
+    return concatenate([_row(complex_like(dw, dv)), dv], axis=-2)
 
 
 def _eigh_vjp(ans, a):
@@ -139,7 +140,7 @@ def _svd_jvp(t, ans, a):
     dv = matmul(v, f * (sp + mH(sp))) + (th_u - matmul(v, matmul(vh, th_u))) / srow
     if is_complex(ans):
         du = du + u * _row(1j * _el.imag(dp) / s)
-    return concatenate([du, _row(ds), cj(dv)], axis=-2)
+    return concatenate([du, _row(complex_like(ds, du)), cj(dv)], axis=-2)
 
 
 svd_packed = Primitive(_svd_raw, name="linalg.svd", batch_jvp=True)

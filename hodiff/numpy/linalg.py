@@ -26,7 +26,12 @@ QRResult = namedtuple("QRResult", "Q R")
 SlogdetResult = namedtuple("SlogdetResult", "sign logabsdet")
 
 matmul = _lin.matmul
-tensordot = _lin.tensordot
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    """numpy.linalg.tensordot."""
+    return _lin.tensordot(x1, x2, axes)
+
 outer = _lin.outer
 
 
