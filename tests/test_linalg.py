@@ -257,3 +257,115 @@ def test_public_function(name, fun, ref, args):
     if ref is not None:
         onp.testing.assert_allclose(fun(*args), ref(*args), rtol=1e-10, atol=1e-12)
     check_grads(fun, modes=("fwd", "rev"), order=2)(*args)
+
+
+# -- named edge cases --------------------------------------------------------------------------
+def _read_lower_frobenius_grad(a):
+    """Gradient of ||h(a)||_F^2 where h(a) is the Hermitian matrix eigh reads from a (lower
+    triangle mirrored): 2 a_ii on the diagonal, 4 a_ij below it, 0 above."""
+    return 2 * onp.diag(onp.diag(a)) + 4 * onp.tril(a, -1)
+
+
+@pytest.mark.parametrize("gap", [0.0, 1e-13, 1e-6])
+def test_eigh_degenerate_eigenvalues(gap):
+    """Equal or nearly equal eigenvalues: eigenvalue derivatives stay exact, and so do the
+    derivatives of functions that do not depend on how eigenvectors are chosen inside the
+    degenerate subspace (the 1/(w_j - w_i) couplings below the threshold are dropped, which
+    is exact for such functions; eigenvectors themselves have no derivative there)."""
+    q, _ = onp.linalg.qr(_m(3, 3, seed=3))
+    a = q @ onp.diag([1.0, 1.0 + gap, 2.5]) @ q.T
+
+    def frob(a):
+        w, v = la.eigh(a)
+        return np.sum((v * w) @ v.T * ((v * w) @ v.T))
+
+    g = grad(frob)(a)
+    assert onp.all(onp.isfinite(g))
+    onp.testing.assert_allclose(g, _read_lower_frobenius_grad(a), rtol=1e-8, atol=1e-8)
+    # The sum of the two close eigenvalues is smooth: its gradient is the projector onto them.
+    g2 = grad(lambda a: np.sum(la.eigvalsh(a)[:2]))(a)
+    p = q[:, :2] @ q[:, :2].T
+    onp.testing.assert_allclose(g2, onp.diag(onp.diag(p)) + 2 * onp.tril(p, -1), atol=1e-8)
+
+
+def test_ill_conditioned_solve_error_near_the_conditioning_bound():
+    """The gradient of sum(solve(a, b)) w.r.t. b is a^-T 1, itself a solve: on a Hilbert
+    matrix (cond ~ 1e10) its relative error stays within a modest multiple of cond * eps."""
+    mpmath = pytest.importorskip("mpmath")
+    n = 7
+    a = 1.0 / (onp.arange(n)[:, None] + onp.arange(n)[None, :] + 1)
+    b = onp.ones(n)
+    g = grad(lambda b: np.sum(la.solve(a, b)))(b)
+    mpmath.mp.dps = 50
+    exact = mpmath.lu_solve(mpmath.matrix(a.T.tolist()), mpmath.matrix(onp.ones(n).tolist()))
+    exact = onp.array([float(x) for x in exact])
+    rel = onp.linalg.norm(g - exact) / onp.linalg.norm(exact)
+    bound = onp.linalg.cond(a) * onp.finfo(float).eps
+    assert rel < 10 * bound, (rel, bound)
+    # And the gradient w.r.t. a (-x^T-weighted) is as accurate as x itself.
+    ga = grad(lambda a: np.sum(la.solve(a, b)))(a)
+    x = onp.linalg.solve(a, b)
+    onp.testing.assert_allclose(ga, -onp.outer(exact, x), rtol=1e3 * bound)
+
+
+def test_singular_values_near_zero():
+    """A smallest singular value of 1e-7: svdvals' first-order rule (Re diag U^H dA V) needs
+    no division by it and stays exact; the singular vectors' rule divides by s (and by
+    s_i^2 - s_j^2), so their derivatives grow like 1/s, as the vectors' sensitivity does."""
+    u, _ = onp.linalg.qr(_m(3, 3, seed=1))
+    v, _ = onp.linalg.qr(_m(3, 3, seed=2))
+    a = u @ onp.diag([2.0, 1.0, 1e-7]) @ v.T
+    g = grad(lambda a: np.sum(la.svdvals(a)))(a)
+    s_u, _, s_vh = onp.linalg.svd(a)
+    onp.testing.assert_allclose(g, s_u @ s_vh, atol=1e-9)
+    # Forward mode agrees with the closed form in a direction along a itself (s scales by 1).
+    onp.testing.assert_allclose(jvp(la.svdvals, (a,), (a,))[1], [2.0, 1.0, 1e-7], atol=1e-12)
+    # Tall: a direction leaving the column space moves the last left singular vector by 1/s.
+    w, _ = onp.linalg.qr(_m(4, 4, seed=5))
+    tall = w[:, :3] @ onp.diag([2.0, 1.0, 1e-7]) @ v.T
+    du = jvp(lambda a: la.svd(a, full_matrices=False)[0][:, 2], (tall,),
+             (onp.outer(w[:, 3], v[:, 2]),))[1]
+    onp.testing.assert_allclose(onp.abs(du), onp.abs(w[:, 3]) * 1e7, rtol=1e-6)
+
+
+@pytest.mark.parametrize("fun", ["sqrtm", "logm"])
+def test_sqrtm_logm_near_the_branch_cut(fun):
+    """Eigenvalues -1 +- 0.05i sit just off the branch cut (-inf, 0] of the principal square
+    root and logarithm: the derivative from the block-triangular identity agrees with the
+    Frechet derivative from the inverse function (sqrt: X L + L X = E; log: L_exp(log A, L) =
+    E) and with finite differences, in real and complex arithmetic."""
+    a = onp.array([[-1.0, 0.05], [-0.05, -1.0]])
+    e = _m(2, 2, seed=4)
+    f = getattr(sla, fun)
+    x = f(a)
+    lf = jvp(f, (a,), (e,))[1]
+    if fun == "sqrtm":
+        onp.testing.assert_allclose(x @ lf + lf @ x, e, atol=1e-9)
+    else:
+        onp.testing.assert_allclose(ssl.expm_frechet(x, lf)[1], e, atol=1e-9)
+    check_grads(f, modes=("fwd", "rev"), order=2, rtol=1e-4, atol=1e-4)(a)
+    check_grads(f, modes=("fwd", "rev"), order=1, rtol=1e-4, atol=1e-4)(a + 0.01j * e)
+
+
+def test_float32_stays_float32():
+    a = _dom(3).astype(onp.float32)
+    for f in (la.inv, la.det, la.cholesky, lambda a: la.eigh(a)[1], la.svdvals, sla.expm):
+        x = a @ a.T if f is la.cholesky else a
+        out, t = jvp(f, (x,), (onp.ones_like(x),))
+        assert out.dtype == onp.float32 and t.dtype == onp.float32
+        assert grad(lambda x: np.sum(f(x)))(x).dtype == onp.float32
+
+
+def test_complete_factorizations_without_a_derivative_raise():
+    with pytest.raises(NotImplementedError, match="not unique"):
+        la.qr(T32, mode="complete")
+    with pytest.raises(NotImplementedError, match="not unique"):
+        la.svd(T32)
+
+
+def test_namespaces():
+    import hodiff.scipy as hsp
+    assert np.linalg is la and hsp.linalg is sla
+    assert np.linalg.solve is la.solve
+    for name in la.__all__:
+        assert hasattr(onp.linalg, name) or name == "LinAlgError", name
