@@ -198,8 +198,26 @@ def _qr_jvp(t, ans, a):
     return concatenate([dq, dr], axis=-2)
 
 
+def _qr_vjp(ans, a):
+    # The forward rule transposed step by step under Re(sum(a * b)).
+    m = shape_of(a)[-2]
+    q, r = unpack_qr(ans, m)
+    qt, rt, qc = mT(q), mT(r), cj(q)
+
+    def vjp(ct):
+        cq, cr = ct[..., :m, :], ct[..., m:, :]
+        g = matmul(cr, rt) - matmul(qt, cq)             # cotangent of X; Omega's is -g
+        c_low = mH(g) - g
+        cx = g + tril(c_low, -1)
+        if is_complex(cx):
+            cx = cx - 1j * _el.imag(g * eye_like(g))
+        cb = cq + matmul(qc, cx)
+        return mT(solve_triangular(r, mT(cb), lower=False))
+    return vjp
+
+
 qr_packed = Primitive(_qr_raw, name="linalg.qr", batch_jvp=True)
-qr_packed.defrules(0, _qr_jvp, vjp_from_jvp(qr_packed, 0))
+qr_packed.defrules(0, _qr_jvp, _qr_vjp)
 
 
 # -- eig (general square): a V = V diag(w), columns of V of unit norm --------------------------
@@ -275,5 +293,20 @@ def _lu_jvp(t, ans, a):
     return concatenate([matmul(low, tril(x, -1)), matmul(triu(x), up)], axis=-2)
 
 
+def _lu_vjp(ans, a):
+    # The forward rule transposed step by step under Re(sum(a * b)).
+    low, up = unpack_lu(ans)
+    n = shape_of(a)[-1]
+    p = _sl.lu(unbox(a))[0].astype(_np.result_type(unbox(a)))
+    lt, ut = mT(low), mT(up)
+
+    def vjp(ct):
+        cl, cu = ct[..., :n, :], ct[..., n:, :]
+        cx = tril(matmul(lt, cl), -1) + triu(matmul(cu, ut))
+        cy = mT(solve_triangular(up, mT(cx), lower=False))
+        return matmul(p, solve_triangular(lt, cy, lower=False, unit_diagonal=True))
+    return vjp
+
+
 lu_packed = Primitive(_lu_raw, name="linalg.lu", batch_jvp=True)
-lu_packed.defrules(0, _lu_jvp, vjp_from_jvp(lu_packed, 0))
+lu_packed.defrules(0, _lu_jvp, _lu_vjp)
