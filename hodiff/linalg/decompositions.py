@@ -34,6 +34,7 @@ from hodiff.linalg._util import (
 from hodiff.linalg.solves import solve, solve_triangular
 from hodiff.modes.reverse import vjp_from_jvp
 from hodiff.numpy import elementwise as _el
+from hodiff.numpy import reductions as _red
 from hodiff.numpy.shape import concatenate, reshape
 from hodiff.numpy.shorthand import is_complex, shape_of
 
@@ -143,8 +144,37 @@ def _svd_jvp(t, ans, a):
     return concatenate([du, _row(complex_like(ds, du)), cj(dv)], axis=-2)
 
 
+def _svd_vjp(ans, a):
+    # The forward rule transposed step by step under Re(sum(a * b)) (conj and Hadamard products
+    # with real F are their own transposes, M -> M^H transposes to W -> W^H).
+    m = shape_of(a)[-2]
+    u, s, vh = unpack_svd(ans, m)
+    v = mH(vh)
+    f = safe_inverse_gaps(s * s, DEGENERATE_RTOL)
+    srow = _row(s)
+    scol = mT(srow)
+    ut, vt, uc, vc = mT(u), mT(v), cj(u), cj(v)
+    cplx = is_complex(ans)
+
+    def vjp(ct):
+        cu, cs, cdv = ct[..., :m, :], ct[..., m, :], cj(ct[..., m + 1:, :])
+        h1 = f * matmul(ut, cu)
+        h2 = f * matmul(vt, cdv)
+        cp = (h1 + mH(h1)) * srow + scol * (h2 + mH(h2))
+        cdp = real(cs) if is_complex(cs) else cs
+        if cplx:
+            cdp = cdp + 1j * _el.imag(_red.sum(u * cu, axis=-2)) / s
+        cp = cp + diag_embed(cdp, like=cp)
+        e1 = cu / srow
+        ctv = e1 - matmul(uc, matmul(ut, e1))
+        e2 = cdv / srow
+        cthu = e2 - matmul(vc, matmul(vt, e2))
+        return matmul(uc, matmul(cp, vt)) + matmul(ctv, vt) + matmul(uc, mH(cthu))
+    return vjp
+
+
 svd_packed = Primitive(_svd_raw, name="linalg.svd", batch_jvp=True)
-svd_packed.defrules(0, _svd_jvp, vjp_from_jvp(svd_packed, 0))
+svd_packed.defrules(0, _svd_jvp, _svd_vjp)
 
 
 # svdvals: ds = Re diag(U^H dA V) needs no gaps; U, V from the traced svd.
