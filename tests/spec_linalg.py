@@ -8,7 +8,7 @@ tests/test_linalg.py.
 from __future__ import annotations
 
 import numpy as onp
-from spec import ANY, SMALL, _nondiff, _spec, cases, grid
+from spec import SMALL, _nondiff, _spec, cases, grid
 
 import hodiff.numpy as np
 import hodiff.numpy.linalg as la

@@ -7,7 +7,7 @@ Gauge: eigenvectors, singular vectors and Q are only defined up to sign (real) o
 (complex). The rules differentiate the gauge LAPACK returns where it is a smooth choice (signs;
 QR's real diagonal of R) and otherwise the gauge with Im(diag(V^H dV)) = 0; only functions
 that do not depend on the phase have finite-difference-checkable complex derivatives.
-Imports hodiff.core, hodiff.modes (a rule's transpose), hodiff.numpy and the linalg helpers.
+Imports hodiff.core, hodiff.numpy and the linalg helpers.
 """
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ from hodiff.linalg._util import (
     triu,
 )
 from hodiff.linalg.solves import solve, solve_triangular
-from hodiff.modes.reverse import vjp_from_jvp
 from hodiff.numpy import elementwise as _el
 from hodiff.numpy import reductions as _red
 from hodiff.numpy.shape import concatenate, reshape
@@ -268,8 +267,26 @@ def _eig_jvp(t, ans, a):
     return concatenate([_row(diag_part(x)), dv], axis=-2)
 
 
+def _eig_vjp(ans, a):
+    # The forward rule transposed step by step under Re(sum(a * b)).
+    w, v = ans[..., 0, :], ans[..., 1:, :]
+    f = safe_inverse_gaps(w, DEGENERATE_RTOL)
+    vt, vc = mT(v), cj(v)
+
+    def vjp(ct):
+        cw, cv = ct[..., 0, :], ct[..., 1:, :]
+        cv = cv - vc * _row(real(_red.sum(v * cv, axis=-2)))
+        cx = f * matmul(vt, cv) + diag_embed(cw, like=ct)
+        return _fit_real(solve(vt, matmul(cx, vt)), a)
+    return vjp
+
+
+def _fit_real(ct, a):
+    return real(ct) if is_complex(ct) and not is_complex(a) else ct
+
+
 eig_packed = Primitive(_eig_raw, name="linalg.eig", batch_jvp=True)
-eig_packed.defrules(0, _eig_jvp, vjp_from_jvp(eig_packed, 0))
+eig_packed.defrules(0, _eig_jvp, _eig_vjp)
 
 
 def _eigvals_jvp(t, ans, a):
@@ -278,7 +295,15 @@ def _eigvals_jvp(t, ans, a):
 
 
 eigvals = Primitive(lambda a: _np.linalg.eigvals(a), name="linalg.eigvals", batch_jvp=True)
-eigvals.defrules(0, _eigvals_jvp, vjp_from_jvp(eigvals, 0))
+
+
+def _eigvals_vjp(ans, a):
+    v = eig_packed(a)[..., 1:, :]
+    vt = mT(v)
+    return lambda ct: _fit_real(solve(vt, matmul(diag_embed(ct, like=ct), vt)), a)
+
+
+eigvals.defrules(0, _eigvals_jvp, _eigvals_vjp)
 
 
 # -- pinv (constant rank) ----------------------------------------------------------------------
@@ -298,7 +323,25 @@ def _pinv_raw(a, rcond=None):
 
 
 pinv = Primitive(_pinv_raw, name="linalg.pinv", batch_jvp=True)
-pinv.defrules(0, _pinv_jvp, vjp_from_jvp(pinv, 0))
+
+
+def _pinv_vjp(ans, a, rcond=None):
+    # The three terms transposed under Re(sum(a * b)); t -> M t^H N transposes to
+    # w -> conj(N) w^H conj(M).
+    pt, pc, ac = mT(ans), cj(ans), cj(a)
+
+    def vjp(ct):
+        wh = mH(ct)
+        first = -matmul(pt, matmul(ct, pt))
+        left = wh - matmul(ac, matmul(pc, wh))                        # conj(I - A A+) w^H
+        second = matmul(left, matmul(pc, pt))                         # ... conj(A+ A+^H)
+        x = matmul(pt, matmul(pc, wh))                                # conj(A+^H A+) w^H
+        third = x - matmul(x, matmul(pc, ac))                         # ... conj(I - A+ A)
+        return first + second + third
+    return vjp
+
+
+pinv.defrules(0, _pinv_jvp, _pinv_vjp)
 
 
 # -- lu (square): P^T a = L U with unit lower L, packed as [L; U] along the row axis -----------

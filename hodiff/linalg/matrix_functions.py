@@ -1,6 +1,6 @@
 """Matrix functions and matrix equations: expm, logm, sqrtm, fractional_matrix_power (one rule
 for all four), solve_sylvester, solve_discrete_lyapunov. Stacks of matrices, real or complex.
-Imports hodiff.core, hodiff.modes (a rule's transpose), hodiff.numpy and the linalg helpers.
+Imports hodiff.core, hodiff.numpy and the linalg helpers.
 """
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import numpy as _np
 import scipy.linalg as _sl
 
 from hodiff.core import Primitive
-from hodiff.linalg._util import lift, matmul, mH, mT, fit_ct
-from hodiff.modes.reverse import vjp_from_jvp
+from hodiff.linalg._util import cj, fit_ct, lift, matmul, mH, mT
 from hodiff.numpy.shape import broadcast_to, concatenate
-from hodiff.numpy.shorthand import is_batched, is_complex, shape_of
+from hodiff.numpy.shorthand import is_complex, shape_of
 
 
 def _upper_right_of(f, a, e, **kw):
@@ -142,7 +141,20 @@ def _dlyap_jvp_a(t, ans, a, q):
 
 solve_discrete_lyapunov = Primitive(_dlyap_raw, name="linalg.solve_discrete_lyapunov",
                                     batch_jvp=True)
-solve_discrete_lyapunov.defrules(0, _dlyap_jvp_a, vjp_from_jvp(solve_discrete_lyapunov, 0))
+
+
+def _dlyap_vjp_a(ans, a, q):
+    # With g = solve_discrete_lyapunov(a^T, ct): t -> t x a^H transposes to g conj(a) x^T, and
+    # t -> (a x) t^H to g^H conj(a x).
+    ac, xt, axc = cj(a), mT(ans), cj(matmul(a, ans))
+
+    def vjp(ct):
+        g = solve_discrete_lyapunov(mT(a), ct)
+        return fit_ct(matmul(g, matmul(ac, xt)) + matmul(mH(g), axc), a, is_complex(ans))
+    return vjp
+
+
+solve_discrete_lyapunov.defrules(0, _dlyap_jvp_a, _dlyap_vjp_a)
 solve_discrete_lyapunov.defrules(
     1,
     lambda t, ans, a, q: solve_discrete_lyapunov(a, lift(t, q, _nd(ans))),

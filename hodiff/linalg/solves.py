@@ -10,7 +10,6 @@ import scipy.linalg as _sl
 
 from hodiff.core import Primitive, unbox
 from hodiff.linalg._util import (
-    cj,
     eye_like,
     fit_ct,
     hermitian_part_read,
@@ -175,4 +174,4 @@ def sign_of_det(a):
     return _np.linalg.slogdet(unbox(a))[0]
 
 
-__all__ = ["solve", "solve_triangular", "inv", "det", "logdet", "cholesky", "cj"]
+__all__ = ["solve", "solve_triangular", "inv", "det", "logdet", "cholesky"]
