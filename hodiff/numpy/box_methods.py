@@ -110,10 +110,11 @@ def _array(self, dtype=None, copy=None):
 def _array_function(self, func, types, args, kwargs):
     name = getattr(func, "__name__", str(func))
     module = getattr(func, "__module__", "numpy")
+    sub = "linalg." if module.endswith("linalg") else ""
     raise TypeError(
         f"{module}.{name} was called on a hodiff traced value; plain numpy can't follow "
         f"derivatives. Call hodiff's version instead (`import hodiff.numpy as np`, then "
-        f"np.{name}(...)), or if hodiff has none, wrap the function with "
+        f"np.{sub}{name}(...)), or if hodiff has none, wrap the function with "
         f"hodiff.extend.primitive and give it rules with defvjp/defjvp."
     )
 
