@@ -135,15 +135,15 @@ def multi_dot(arrays, *, out=None):
 def eigh(a, UPLO="L"):
     """numpy.linalg.eigh: (eigenvalues ascending, eigenvectors as columns). See docs/linalg.md
     for the gauge of the eigenvectors and the treatment of (nearly) equal eigenvalues."""
-    if UPLO == "U":
-        a = mT(a)
+    if UPLO == "U":  # the upper triangle of a is the lower triangle of a^H
+        a = mH(a)
     w, v = _dec.unpack_eigh(_dec.eigh_packed(a))
     return EighResult(w, v)
 
 
 def eigvalsh(a, UPLO="L"):
     """numpy.linalg.eigvalsh."""
-    return _dec.eigvalsh(mT(a) if UPLO == "U" else a)
+    return _dec.eigvalsh(mH(a) if UPLO == "U" else a)
 
 
 def eig(a):

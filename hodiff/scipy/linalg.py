@@ -55,9 +55,10 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
 
 
 def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
-    """scipy.linalg.cholesky (upper by default, as in scipy)."""
-    low = _sv.cholesky(a)
-    return low if lower else mH(low)
+    """scipy.linalg.cholesky (upper by default, as in scipy; reads the triangle it returns)."""
+    if lower:
+        return _sv.cholesky(a)
+    return mH(_sv.cholesky(mH(a)))
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
@@ -125,9 +126,9 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
     of c), so v^H b v = I; eigenvector signs may differ from scipy's."""
     if subset_by_index is not None or subset_by_value is not None or type != 1:
         raise NotImplementedError("eigh: subsets and types 2, 3 have no derivative rule here")
-    if not lower:
-        a = mT(a)
-        b = None if b is None else mT(b)
+    if not lower:  # the upper triangle of a is the lower triangle of a^H
+        a = mH(a)
+        b = None if b is None else mH(b)
     if b is None:
         if eigvals_only:
             return _dec.eigvalsh(a)
