@@ -369,3 +369,24 @@ def test_namespaces():
     assert np.linalg.solve is la.solve
     for name in la.__all__:
         assert hasattr(onp.linalg, name) or name == "LinAlgError", name
+
+
+def test_hermitian_routines_read_only_their_triangle():
+    """Garbage in the triangle a routine does not read changes neither values nor derivatives,
+    as in numpy and scipy (complex, so a plain transpose in place of ^H would show)."""
+    h = _spd(3, cplx=True)
+    below = h + onp.tril(_m(3, 3, seed=8), -1)
+    above = h + onp.triu(_m(3, 3, seed=9), 1)
+    cases = [
+        (lambda a: sla.cholesky(a), ssl.cholesky, below),
+        (lambda a: sla.cholesky(a, lower=True), lambda a: ssl.cholesky(a, lower=True), above),
+        (lambda a: la.eigvalsh(a, "U"), lambda a: onp.linalg.eigvalsh(a, "U"), below),
+        (lambda a: la.eigh(a)[0], lambda a: onp.linalg.eigh(a)[0], above),
+        (lambda a: sla.eigh(a, lower=False)[0], lambda a: ssl.eigh(a, lower=False)[0], below),
+    ]
+    for fun, ref, a in cases:
+        onp.testing.assert_allclose(fun(a), ref(a), rtol=1e-10, atol=1e-12)
+        check_grads(fun, modes=("fwd", "rev"), order=2)(a)
+        g = grad(lambda a: np.sum(np.real(fun(a))))(a)
+        unread = onp.tril(onp.ones((3, 3)), -1) if a is below else onp.triu(onp.ones((3, 3)), 1)
+        assert not onp.any(g * unread)
