@@ -4,6 +4,8 @@ Names hodiff has rules for come from the family modules; every other name is num
 traced value handed to one of those raises a clear error instead of losing its derivative).
 """
 # ruff: noqa: F401, F403
+import sys as _sys
+
 import numpy as _np
 from numpy import *  # noqa: F403  (numpy's constants, dtypes and the functions with no rules)
 from numpy import fft, random  # noqa: F401
@@ -50,3 +52,8 @@ del _module
 # module is dropped first, or the import below would return it instead of loading ours.
 globals().pop("random", None)
 from hodiff.numpy import random  # noqa: E402
+
+# numpy.linalg's names with derivative rules (hodiff.linalg holds the rules).
+from hodiff.numpy.linalg import __name__ as _linalg  # noqa: E402  (loads the module)
+
+linalg = _sys.modules[_linalg]  # in place of numpy.linalg from the star import above

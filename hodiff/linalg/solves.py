@@ -1,0 +1,177 @@
+"""Solves and the factorizations behind them: solve, solve_triangular, inv, det, log-det,
+cholesky. Each is a primitive on stacks of matrices (leading batch axes broadcast), real or
+complex; right-hand sides are always matrices here (the public wrappers handle vectors).
+Imports hodiff.core, hodiff.numpy and the linalg helpers.
+"""
+from __future__ import annotations
+
+import numpy as _np
+import scipy.linalg as _sl
+
+from hodiff.core import Primitive, unbox
+from hodiff.linalg._util import (
+    eye_like,
+    fit_ct,
+    hermitian_part_read,
+    hermitian_part_read_transpose,
+    lift,
+    matmul,
+    mH,
+    mT,
+    tril,
+    triu,
+)
+from hodiff.numpy import linear as _lin
+from hodiff.numpy.shape import reshape
+from hodiff.numpy.shorthand import is_complex, shape_of
+
+
+def _nd(x):
+    return len(shape_of(x))
+
+
+def _scalar_to_matrix(c):
+    """(..., ) -> (..., 1, 1), so a per-matrix scalar multiplies its matrix."""
+    return reshape(c, shape_of(c) + (1, 1))
+
+
+# -- solve(a, b): x = a^-1 b -------------------------------------------------------------------
+# Giles 2008, "An extended collection of matrix derivative results", sec. 2.3.1:
+# dx = a^-1 (db - da x);  ct_b = a^-T ct,  ct_a = -ct_b x^T (plain transposes: holomorphic).
+def _solve_raw(a, b):
+    return _np.linalg.solve(a, b)
+
+
+solve = Primitive(_solve_raw, name="linalg.solve", batch_jvp=True)
+solve.defrules(
+    0,
+    lambda t, ans, a, b: -solve(a, matmul(lift(t, a, _nd(ans)), ans)),
+    lambda ans, a, b: lambda ct: fit_ct(-matmul(solve(mT(a), ct), mT(ans)), a, is_complex(ans)),
+)
+solve.defrules(
+    1,
+    lambda t, ans, a, b: solve(a, lift(t, b, _nd(ans))),
+    lambda ans, a, b: lambda ct: fit_ct(solve(mT(a), ct), b, is_complex(ans)),
+)
+
+
+# -- solve_triangular(a, b): only a's triangle is read -----------------------------------------
+def _tri_mask(t, lower, unit_diagonal):
+    k = -1 if unit_diagonal else 0
+    return tril(t, k) if lower else triu(t, -k)
+
+
+def _trisolve_raw(a, b, lower=False, unit_diagonal=False):
+    return _sl.solve_triangular(a, b, lower=lower, unit_diagonal=unit_diagonal,
+                                check_finite=False)
+
+
+def _trisolve_jvp_a(t, ans, a, b, lower=False, unit_diagonal=False):
+    t = _tri_mask(lift(t, a, _nd(ans)), lower, unit_diagonal)
+    return -solve_triangular(a, matmul(t, ans), lower=lower, unit_diagonal=unit_diagonal)
+
+
+def _trisolve_vjp_a(ans, a, b, lower=False, unit_diagonal=False):
+    def vjp(ct):
+        ct_b = solve_triangular(mT(a), ct, lower=not lower, unit_diagonal=unit_diagonal)
+        return fit_ct(_tri_mask(-matmul(ct_b, mT(ans)), lower, unit_diagonal), a,
+                      is_complex(ans))
+    return vjp
+
+
+solve_triangular = Primitive(_trisolve_raw, name="linalg.solve_triangular", batch_jvp=True)
+solve_triangular.defrules(0, _trisolve_jvp_a, _trisolve_vjp_a)
+solve_triangular.defrules(
+    1,
+    lambda t, ans, a, b, lower=False, unit_diagonal=False: solve_triangular(
+        a, lift(t, b, _nd(ans)), lower=lower, unit_diagonal=unit_diagonal),
+    lambda ans, a, b, lower=False, unit_diagonal=False: lambda ct: fit_ct(
+        solve_triangular(mT(a), ct, lower=not lower, unit_diagonal=unit_diagonal), b,
+        is_complex(ans)),
+)
+
+
+# -- inv ---------------------------------------------------------------------------------------
+# Giles 2008, sec. 2.2.3: d(a^-1) = -a^-1 da a^-1;  ct_a = -a^-T ct a^-T.
+inv = Primitive(_np.linalg.inv, name="linalg.inv", batch_jvp=True)
+inv.defrules(
+    0,
+    lambda t, ans, a: -matmul(ans, matmul(t, ans)),
+    lambda ans, a: (lambda ansT: lambda ct: -matmul(ansT, matmul(ct, ansT)))(mT(ans)),
+)
+
+
+# -- det and the log-determinant ---------------------------------------------------------------
+# Giles 2008, sec. 2.2.4: d det(a) = det(a) tr(a^-1 da);  ct_a = ct det(a) a^-T.
+# Exact for nonsingular a; at a singular a the rule needs a^-1 and is not used (docs/linalg.md).
+def _trace_solve(a, t):
+    return _lin.trace(solve(a, t), 0, -2, -1)
+
+
+det = Primitive(_np.linalg.det, name="linalg.det", batch_jvp=True)
+det.defrules(
+    0,
+    lambda t, ans, a: ans * _trace_solve(a, t),
+    lambda ans, a: (lambda w: lambda ct: _scalar_to_matrix(ct) * w)(
+        _scalar_to_matrix(ans) * mT(inv(a))),
+)
+
+
+def _logdet_raw(a):
+    sign, logabs = _np.linalg.slogdet(a)
+    if _np.iscomplexobj(a):
+        return _np.log(sign) + logabs
+    return logabs
+
+
+# log|det a| for real a, the (holomorphic) log det a for complex a: d = tr(a^-1 da).
+logdet = Primitive(_logdet_raw, name="linalg.logdet", batch_jvp=True)
+logdet.defrules(
+    0,
+    lambda t, ans, a: _trace_solve(a, t),
+    lambda ans, a: (lambda w: lambda ct: _scalar_to_matrix(ct) * w)(mT(inv(a))),
+)
+
+
+# -- cholesky ----------------------------------------------------------------------------------
+# numpy and LAPACK read the lower triangle only (and the real part of the diagonal): the
+# function is L(hermitian_part_read(a)). Murray 2016, "Differentiation of the Cholesky
+# decomposition", eq. (7)-(10): dL = L Phi(L^-1 dA L^-H), Phi = lower triangle with half the
+# diagonal, through triangular solves. The reverse rule is its transpose under Re(sum(a b)).
+def _phi(x):
+    return tril(x, -1) + 0.5 * (x * eye_like(x))
+
+
+def _cholesky_jvp(t, ans, a):
+    y = solve_triangular(ans, hermitian_part_read(t), lower=True)                  # L^-1 dA
+    z = mH(solve_triangular(ans, mH(y), lower=True))                 # L^-1 dA L^-H
+    return matmul(ans, _phi(z))
+
+
+def _cholesky_vjp(ans, a):
+    lt, lh = mT(ans), mH(ans)
+
+    def vjp(ct):
+        w = solve_triangular(lt, _phi(matmul(lt, ct)), lower=False)       # L^-T Phi(L^T ct)
+        w = mT(solve_triangular(lh, mT(w), lower=False))                  # ... conj(L)^-1
+        return hermitian_part_read_transpose(w)
+    return vjp
+
+
+cholesky = Primitive(_np.linalg.cholesky, name="linalg.cholesky", batch_jvp=True)
+cholesky.defrules(0, _cholesky_jvp, _cholesky_vjp)
+
+
+def as_matrix_rhs(b, a):
+    """(b as a stack of matrices, whether it was a vector) following numpy.linalg.solve."""
+    if _nd(b) == 1:
+        return reshape(b, shape_of(b) + (1,)), True
+    return b, False
+
+
+def sign_of_det(a):
+    """The sign (real) or phase (complex) of det(a), as a plain value for real a."""
+    return _np.linalg.slogdet(unbox(a))[0]
+
+
+__all__ = ["solve", "solve_triangular", "inv", "det", "logdet", "cholesky"]
