@@ -238,7 +238,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
         return reshape(out, (1,) * len(shape)) if keepdims else out
     if ord == 2:
         sq = _el.real(x * cj(x)) if is_complex(x) else x * x
-        return _el.sqrt(_red.sum(sq, axis=axis, keepdims=keepdims))
+        return _root(_red.sum(sq, axis=axis, keepdims=keepdims), 0.5)
     if ord == _np.inf:
         return _red.max(_abs(x), axis=axis, keepdims=keepdims)
     if ord == -_np.inf:
@@ -248,7 +248,14 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
             _np.real(unbox(x)).dtype)
     if ord == 1:
         return _red.sum(_abs(x), axis=axis, keepdims=keepdims)
-    return _red.sum(_abs(x) ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
+    return _root(_red.sum(_abs(x) ** ord, axis=axis, keepdims=keepdims), 1.0 / ord)
+
+
+def _root(s, power):
+    # s ** power with derivative 0 where s == 0 (the norm of a zero vector: the subgradient
+    # of least norm, as for abs); the double where keeps the unused branch finite.
+    positive = _el.greater(s, 0)
+    return _el.where(positive, _el.where(positive, s, 1.0) ** power, 0.0)
 
 
 def _move_matrix(x, axis):
