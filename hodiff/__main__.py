@@ -191,6 +191,24 @@ try:
 except hodiff.TracerConversionError as e:
     print(f"  float(x) on a traced value raises {type(e).__name__}: {str(e)[:72]}...")
 
+# -- 10. Breadth: FFT, linear algebra, SciPy, Taylor mode, holomorphic Jacobians -------------
+section("10. FFT, linalg, scipy.stats, Taylor mode and holomorphic Jacobians")
+import hodiff.scipy.stats.norm as norm  # noqa: E402
+
+x = np.array([0.3, -1.2, 0.8, 2.0])
+check("grad(sum |fft(x)|^2) vs 2 n x (Parseval)",
+      grad(lambda x: np.sum(np.abs(np.fft.fft(x)) ** 2))(x), 2 * 4 * x)
+A = np.array([[4.0, 1.0], [1.0, 3.0]])
+check("grad(log det A) vs inv(A).T", grad(lambda A: np.linalg.slogdet(A)[1])(A),
+      np.linalg.inv(A).T)
+check("d/dscale norm.logpdf(1; 0, 2) vs -1/s + x^2/s^3",
+      grad(norm.logpdf, argnum=2)(1.0, 0.0, 2.0), -0.5 + 1 / 8)
+check("third derivative of tanh at 0 by Taylor mode vs -2",
+      hodiff.taylor(np.tanh, 0.0, 1.0, 3)[3], -2.0)
+zs = np.array([1.0 + 1.0j, 0.5 - 2.0j])
+check("jacfwd(exp, holomorphic=True) vs diag(exp(z))",
+      hodiff.jacfwd(np.exp, holomorphic=True, check_holomorphic=True)(zs), np.diag(np.exp(zs)))
+
 print(f"\nhodiff {hodiff.__version__}: "
       + ("all checks passed." if not failures else f"FAILED: {', '.join(failures)}"))
 sys.exit(1 if failures else 0)
