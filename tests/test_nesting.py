@@ -525,3 +525,27 @@ def test_jacfwd_inside_grad_and_grad_inside_jacfwd():
     onp.testing.assert_allclose(jacfwd(jacrev(jacfwd(f)))(x).diagonal().diagonal(), d3(x),
                                 rtol=1e-12)
     onp.testing.assert_allclose(d1(x), jacfwd(f)(x), rtol=1e-12)
+
+
+def test_constructors_inside_rules_make_constants_one_level_down():
+    # A rule that calls hodiff.numpy's constructors (ones_like) and a derivative operator
+    # inside it: under three nested forward calls, the third derivative must keep every term
+    # (a constant made at the rule's own level once dropped them, giving 0).
+    from hodiff import deriv
+    from hodiff.extend import defjvp, defvjp, primitive
+
+    @primitive
+    def cube(x):
+        return x ** 3
+
+    def slope(x):
+        return hodiff.jvp(lambda s: s ** 3, (x,), (np.ones_like(x) * 1.0,))[1]
+
+    defjvp(cube, lambda g, ans, x: g * slope(x))
+    defvjp(cube, lambda ans, x: lambda g: g * slope(x))
+    x, v = onp.array([0.7, -1.3]), onp.array([1.0, 0.5])
+    g = lambda t: cube(x + t * v)  # noqa: E731
+    third = deriv(deriv(deriv(g)))(0.0)
+    onp.testing.assert_allclose(third, 6 * v ** 3)
+    onp.testing.assert_allclose(hodiff.grad(hodiff.grad(hodiff.grad(
+        lambda s: cube(s))))(0.7), 6.0)

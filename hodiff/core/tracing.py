@@ -51,7 +51,15 @@ class Tag:
         self.level = len(_live.get())
         self.busy = 0
 
-    def process(self, prim: Any, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
+    def process(self, prim: Any, args: tuple, kwargs: dict) -> Any:
+        """Apply `prim` to `args` (some of them this tag's boxes) and run its rules."""
+        self.busy += 1  # constructors called by the rules belong to a lower level
+        try:
+            return self._process(prim, args, kwargs)
+        finally:
+            self.busy -= 1
+
+    def _process(self, prim: Any, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
         raise NotImplementedError
 
     def constant(self, x: Any) -> Any:

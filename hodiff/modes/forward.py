@@ -42,13 +42,6 @@ class ForwardTag(Tag):
         super().__init__()
         self.batch = batch
 
-    def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
-        self.busy += 1  # constructors called by the rules belong to a lower level
-        try:
-            return self._process(prim, args, kwargs)
-        finally:
-            self.busy -= 1
-
     def _process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
         if prim.fused_jvps:
             out = self._fused(prim, args, kwargs)

@@ -34,13 +34,6 @@ class TaylorTag(Tag):
         super().__init__()
         self.order = order
 
-    def process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
-        self.busy += 1  # constructors called by the rules belong to a lower level
-        try:
-            return self._process(prim, args, kwargs)
-        finally:
-            self.busy -= 1
-
     def _process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
         ans, primals, mine = self.apply(prim, args, kwargs)
         rule = prim.taylor
