@@ -528,24 +528,18 @@ def test_jacfwd_inside_grad_and_grad_inside_jacfwd():
 
 
 def test_constructors_inside_rules_make_constants_one_level_down():
-    # A rule that calls hodiff.numpy's constructors (ones_like) and a derivative operator
-    # inside it: under three nested forward calls, the third derivative must keep every term
-    # (a constant made at the rule's own level once dropped them, giving 0).
-    from hodiff import deriv
-    from hodiff.extend import defjvp, defvjp, primitive
+    # A partial derivative that calls hodiff.numpy's constructors (ones_like) and jvp inside
+    # the rule: under three nested forward calls the third derivative must keep every term (a
+    # constant made at the level of the rule's own call once dropped them all, giving 0).
+    from hodiff.numpy.shorthand import elementwise
 
-    @primitive
-    def cube(x):
-        return x ** 3
+    def d_ds(ans, s, q):
+        return jvp(lambda s: np.power(q, -s), (s,), (np.ones_like(s) * 1.0,))[1]
 
-    def slope(x):
-        return hodiff.jvp(lambda s: s ** 3, (x,), (np.ones_like(x) * 1.0,))[1]
-
-    defjvp(cube, lambda g, ans, x: g * slope(x))
-    defvjp(cube, lambda ans, x: lambda g: g * slope(x))
-    x, v = onp.array([0.7, -1.3]), onp.array([1.0, 0.5])
-    g = lambda t: cube(x + t * v)  # noqa: E731
-    third = deriv(deriv(deriv(g)))(0.0)
-    onp.testing.assert_allclose(third, 6 * v ** 3)
-    onp.testing.assert_allclose(hodiff.grad(hodiff.grad(hodiff.grad(
-        lambda s: cube(s))))(0.7), 6.0)
+    qpow = elementwise(lambda s, q: onp.power(q, -s), d_ds,
+                       lambda ans, s, q: -s * qpow(s + 1, q), name="qpow", register=False)
+    x, v = onp.array([[1.1, 2.1], [0.5, 0.4]]), onp.array([[0.1, 0.27], [-0.2, 0.26]])
+    by_rule = lambda t: qpow(*(x + t * v))  # noqa: E731
+    by_power = lambda t: np.power(x[1] + t * v[1], -(x[0] + t * v[0]))  # noqa: E731
+    onp.testing.assert_allclose(deriv(deriv(deriv(by_rule)))(0.0),
+                                deriv(deriv(deriv(by_power)))(0.0), rtol=1e-10)
