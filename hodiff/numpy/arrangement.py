@@ -29,6 +29,7 @@ from hodiff.numpy.shape import (
     swapaxes,
     transpose,
 )
+from hodiff.numpy.backend import put
 from hodiff.numpy.shorthand import shape_of
 
 # Functions built from other primitives: the docs coverage table lists them with a note.
@@ -444,9 +445,10 @@ def _pad_linear(x, axis, widths, mode, kw):
     const = _np.pad(_np.zeros(n), widths, mode, **kw)
     kw0 = dict(kw, end_values=0) if mode == "linear_ramp" else kw
     mat = _np.pad(_np.eye(n), (widths, (0, 0)), mode, **kw0).astype(dt)
-    out = moveaxis(tensordot(mat, x, ([1], [axis])), 0, axis)
-    if _np.any(const):
-        out = out + const.astype(dt).reshape((-1,) + (1,) * (len(shape_of(x)) - axis - 1))
+    out = moveaxis(tensordot(put(mat, x), x, ([1], [axis])), 0, axis)
+    if _np.any(const):  # a host constant: reading it stays on the host
+        out = out + put(const.astype(dt).reshape((-1,) + (1,) * (len(shape_of(x)) - axis - 1)),
+                        x)
     return out
 
 
@@ -482,9 +484,9 @@ def pad(array, pad_width, mode="constant", **kwargs):
     if mode == "constant":
         cv = kwargs.get("constant_values", 0)
         if not _traced(cv):
-            cv = _np.asarray(cv, dtype=_np.result_type(unbox(array)))
+            cv = put(_np.asarray(cv, dtype=_np.result_type(unbox(array))), array)
         return _gather(lambda c, v: _np.pad(c, pad_width, "constant", constant_values=v),
-                       [array, asarray(cv)])
+                       [array, asarray(cv) if _traced(cv) else cv])
     if mode in _GATHER_MODES and not odd:
         return _gather(lambda c: _np.pad(c, pad_width, mode, **kwargs), [array])
     nd = len(shape_of(array))

@@ -13,6 +13,7 @@ from hodiff.numpy.elementwise import where
 from hodiff.numpy.reductions import sum as _sum
 from hodiff.numpy.arrangement import asarray
 from hodiff.numpy.shape import broadcast_to, concatenate, getitem, ravel, reshape
+from hodiff.numpy.backend import is_foreign, put
 from hodiff.numpy.shorthand import shape_of
 
 COMPOSITES = {
@@ -64,9 +65,14 @@ def ediff1d(ary, to_end=None, to_begin=None):
         return _np.ediff1d(ary, to_end=to_end, to_begin=to_begin)
     flat = ravel(ary)
     d = getitem(flat, slice(1, None)) - getitem(flat, slice(None, -1))
-    parts = [ravel(asarray(x)) for x in (to_begin,) if x is not None] + [d] + \
-        [ravel(asarray(x)) for x in (to_end,) if x is not None]
+    parts = [_edge(x, d) for x in (to_begin,) if x is not None] + [d] + \
+        [_edge(x, d) for x in (to_end,) if x is not None]
     return concatenate(parts) if len(parts) > 1 else d
+
+
+def _edge(v, like):
+    # to_begin / to_end, flat; a constant goes where `like` lives (CuPy: on the device)
+    return ravel(asarray(v) if isinstance(v, Box) else put(_np.asarray(v), like))
 
 
 def trapezoid(y, x=None, dx=1.0, axis=-1):
@@ -165,10 +171,13 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         return _np.interp(x, xp, fp, left=left, right=right, period=period)
     if period is not None:
         raise NotImplementedError("interp with period on a traced value")
-    xv, xpv = _np.asarray(unbox(x)), _np.asarray(unbox(xp))
-    m = xpv.shape[0]
+    # the segment search runs where the values live (CuPy: on the device)
+    xv = unbox(x)
+    xv = xv if is_foreign(xv) else _np.asarray(xv)
+    xpv = put(_np.asarray(unbox(xp)), xv) if not is_foreign(unbox(xp)) else unbox(xp)
+    m = shape_of(xp)[0]
     if m == 1:
-        out = broadcast_to(getitem(fp, 0), xv.shape) + 0 * x
+        out = broadcast_to(getitem(fp, 0), shape_of(x)) + 0 * x
     else:
         i = _np.clip(_np.searchsorted(xpv, xv, side="right") - 1, 0, m - 2)
         x0, x1 = getitem(xp, i), getitem(xp, i + 1)
@@ -185,5 +194,6 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * _np.pi):
     """numpy.unwrap: the jumps it removes are constants, so the derivative is the identity."""
     if not isinstance(p, Box):
         return _np.unwrap(p, discont=discont, axis=axis, period=period)
-    pv = _np.asarray(unbox(p))
+    pv = unbox(p)
+    pv = pv if is_foreign(pv) else _np.asarray(pv)
     return p + (_np.unwrap(pv, discont=discont, axis=axis, period=period) - pv)

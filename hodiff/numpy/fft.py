@@ -22,6 +22,7 @@ from hodiff.core import Box, Primitive, unbox
 from hodiff.numpy.arrangement import roll as _roll
 from hodiff.numpy.elementwise import conjugate, real
 from hodiff.numpy.shape import concatenate, getitem
+from hodiff.numpy.backend import put
 from hodiff.numpy.shorthand import is_batched, is_complex, shape_of
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",
@@ -131,7 +132,7 @@ def _irfftn_vjp(ans, x, s, axes, norm):
         if is_complex(ct):
             ct = real(ct)
         g = ifftn_p(ct, s, axes, norm)
-        g = getitem(g, (slice(None),) * axes[-1] + (slice(0, m),)) * weights
+        g = getitem(g, (slice(None),) * axes[-1] + (slice(0, m),)) * put(weights, g)
         g = _resize(g, xs, axes)
         return real(g) if to_real else g
     return vjp

@@ -10,6 +10,7 @@ import numpy as _np
 from hodiff.core import Box, unbox
 from hodiff.numpy import elementwise as _E
 from hodiff.numpy.elementwise import absolute, cos, imag, less, real, sign, signbit, where
+from hodiff.numpy.backend import is_foreign
 from hodiff.numpy.shorthand import elementwise, is_complex, nondiff
 
 COMPOSITES = {
@@ -57,9 +58,9 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     if is_complex(x):
         return (nan_to_num(real(x), nan=nan, posinf=posinf, neginf=neginf)
                 + 1j * nan_to_num(imag(x), nan=nan, posinf=posinf, neginf=neginf))
-    xv = _np.asarray(unbox(x))
+    xv = unbox(x)
     finite = _np.isfinite(xv)
-    if finite.all():
+    if not is_foreign(xv) and finite.all():
         return x
     return where(finite, x, _np.nan_to_num(xv, nan=nan, posinf=posinf, neginf=neginf))
 
@@ -69,7 +70,8 @@ def real_if_close(a, tol=100):
     epsilons of zero (decided on the values; the derivative goes through `real`)."""
     if not isinstance(a, Box):
         return _np.real_if_close(a, tol=tol)
-    av = _np.asarray(unbox(a))
+    av = unbox(a)
+    av = av if hasattr(av, "dtype") else _np.asarray(av)
     if av.dtype.kind != "c":
         return a
     if tol > 1:

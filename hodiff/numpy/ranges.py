@@ -10,6 +10,7 @@ from hodiff.core import Box, unbox
 from hodiff.numpy.elementwise import exp, log, power, where
 from hodiff.numpy.arrangement import asarray
 from hodiff.numpy.shape import moveaxis, reshape
+from hodiff.numpy.backend import is_foreign, put
 from hodiff.numpy.shorthand import is_complex, shape_of
 
 COMPOSITES = {"linspace": "ramp * (stop - start) + start (ends exact)",
@@ -28,12 +29,12 @@ def _ramp(num, nd, div, dtype):
 
 def _last_is(y, value, num):
     mask = (_np.arange(num) == num - 1).reshape((-1,) + (1,) * (len(shape_of(y)) - 1))
-    return where(mask, value, y)
+    return where(put(mask, y), value, y)
 
 
 def _first_is(y, value):
     mask = (_np.arange(shape_of(y)[0]) == 0).reshape((-1,) + (1,) * (len(shape_of(y)) - 1))
-    return where(mask, value, y)
+    return where(put(mask, y), value, y)
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *,
@@ -46,7 +47,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     div = (num - 1) if endpoint else num
     delta = stop - start
     dt = _np.result_type(unbox(start), unbox(stop), float)
-    y = _ramp(num, len(shape_of(delta)), div, _np.empty(0, dt).real.dtype) * delta + start
+    ramp = _ramp(num, len(shape_of(delta)), div, _np.empty(0, dt).real.dtype)
+    y = put(ramp, delta) * delta + start
     if endpoint and num > 1:
         y = _last_is(y, stop, num)
     if axis != 0:
@@ -63,7 +65,9 @@ def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
     if not _traced(start, stop, base):
         return _np.logspace(start, stop, num, endpoint, base, dtype, axis)
     nd = max(len(shape_of(start)), len(shape_of(stop)), len(shape_of(base)))
-    start, stop, base = (reshape(asarray(a), (1,) * (nd - len(shape_of(a))) + shape_of(a))
+    like = next(a for a in (start, stop, base) if isinstance(a, Box))
+    start, stop, base = (reshape(a if isinstance(a, Box) else put(asarray(a), like),
+                                 (1,) * (nd - len(shape_of(a))) + shape_of(a))
                          for a in (start, stop, base))
     y = linspace(start, stop, num=num, endpoint=endpoint, axis=axis)
     base = reshape(base, _np.expand_dims(_np.empty(shape_of(base), bool), axis).shape)
@@ -79,7 +83,8 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
         raise NotImplementedError("geomspace with complex traced endpoints")
     start, stop = asarray(start), asarray(stop)
     sign = _np.sign(unbox(start))
-    if _np.any(sign != _np.sign(unbox(stop))) or _np.any(sign == 0):
+    # (checked on NumPy values only: on CuPy and Dask the check would read them on the host)
+    if not is_foreign(start) and (_np.any(sign != _np.sign(unbox(stop))) or _np.any(sign == 0)):
         raise ValueError("geomspace: start and stop must be nonzero and of the same sign")
     a, b = start * sign, stop * sign
     y = exp(linspace(log(a), log(b), num=num, endpoint=endpoint))

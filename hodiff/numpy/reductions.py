@@ -10,6 +10,7 @@ import importlib
 import numpy as _np
 
 from hodiff.core import Primitive, lookup, unbox
+from hodiff.numpy.backend import is_foreign
 from hodiff.numpy.shorthand import is_batched, nondiff, shape_of
 
 # (by module path: the package attribute `shape` is numpy's function, not this submodule)
@@ -78,8 +79,9 @@ def _weighted_reduction(np_fun, name, weights):
 
 def _prod_weights(ans, x, axis, keepdims):
     # d prod / d x_i is the product of the other elements: prod / x_i away from zeros, and the
-    # exact product of the others (exclusive cumulative products) when x has a zero.
-    if not _np.any(unbox(x) == 0):
+    # exact product of the others (exclusive cumulative products) when x has a zero. On CuPy
+    # and Dask, looking for zeros would read a value on the host: always take the exact way.
+    if not is_foreign(x) and not _np.any(unbox(x) == 0):
         if not keepdims:
             ans = _restore(ans, shape_of(x), axis, False)
         return ans / x

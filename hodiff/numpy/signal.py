@@ -11,6 +11,7 @@ from hodiff.numpy.elementwise import conjugate, real
 from hodiff.numpy.linear import matmul
 from hodiff.numpy.arrangement import asarray
 from hodiff.numpy.shape import concatenate, flip, getitem, reshape, stack
+from hodiff.numpy.backend import put
 from hodiff.numpy.shorthand import is_batched, is_complex, map_batch, shape_of
 
 COMPOSITES = {
@@ -138,7 +139,7 @@ def polyder(p, m=1):
         return _np.polyder(p, m)
     for _ in range(m):
         n = max(shape_of(p)[0] - 1, 0)
-        p = getitem(p, slice(0, n)) * _np.arange(n, 0, -1.0)
+        p = getitem(p, slice(0, n)) * put(_np.arange(n, 0, -1.0), p)
     return p
 
 
@@ -155,7 +156,9 @@ def polyint(p, m=1, k=None):
     p = asarray(p)
     for i in range(m):
         n = shape_of(p)[0]
-        p = concatenate([p / _np.arange(n, 0, -1.0), reshape(asarray(ks[i]), (1,))])
+        p = concatenate([p / put(_np.arange(n, 0, -1.0), p),
+                         reshape(ks[i] if isinstance(ks[i], Box) else put(asarray(ks[i]), p),
+                                 (1,))])
     return p
 
 

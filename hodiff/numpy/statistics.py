@@ -25,6 +25,7 @@ from hodiff.numpy.shape import (
     reshape,
     transpose,
 )
+from hodiff.numpy.backend import is_dask, is_foreign, put
 from hodiff.numpy.shorthand import is_complex, nondiff, shape_of
 
 COMPOSITES = {
@@ -101,16 +102,21 @@ def _quantile(a, q, axis, keepdims, method, skip_nan):
     n = int(_np.prod([shape[d] for d in axes]))
     lead = tuple(shape[d] for d in rest)
     x = reshape(x, lead + (n,))
-    xs = take_along_axis(x, _np.argsort(unbox(x), axis=-1), -1)  # NaNs sort last
-    valid = (_np.sum(~_np.isnan(unbox(xs)), axis=-1, keepdims=True) if skip_nan
-             else _np.full(lead + (1,), n))
-    qv = _np.asarray(unbox(q), dtype=float)
-    nq = qv.size
-    qb = reshape(q, (1,) * len(lead) + (nq,)) if isinstance(q, Box) else \
-        qv.reshape((1,) * len(lead) + (nq,))
+    xs = take_along_axis(x, _argsort_last(unbox(x)), -1)  # NaNs sort last
+    # The positions are computed where the values live (CuPy, Dask: no trip to the host).
+    valid = (_np.sum(_np.logical_not(_np.isnan(unbox(xs))), axis=-1, keepdims=True)
+             if skip_nan else put(_np.full(lead + (1,), n), x))
+    qu = unbox(q)
+    qshape = _np.shape(qu)
+    nq = int(_np.prod(qshape))
+    if isinstance(q, Box):
+        qb = reshape(q, (1,) * len(lead) + (nq,))
+    else:
+        qb = (qu if is_foreign(qu) else put(_np.asarray(qu, dtype=float), x)).reshape(
+            (1,) * len(lead) + (nq,))
     top = _np.maximum(valid - 1, 0)
     pos = qb * top  # virtual index, traced when q is
-    pv = _np.asarray(unbox(pos))
+    pv = unbox(pos)
     lo = _np.clip(_np.floor(pv), 0, top).astype(_np.intp)
     hi = _np.minimum(lo + 1, top)
     lo, hi = _np.broadcast_to(lo, lead + (nq,)), _np.broadcast_to(hi, lead + (nq,))
@@ -131,7 +137,14 @@ def _quantile(a, q, axis, keepdims, method, skip_nan):
     # q's axes first, then the kept axes (with ones where reduced, for keepdims)
     out = moveaxis(out, -1, 0)
     kept = [1 if d in axes else shape[d] for d in range(nd)] if keepdims else list(lead)
-    return reshape(out, qv.shape + tuple(kept))
+    return reshape(out, tuple(qshape) + tuple(kept))
+
+
+def _argsort_last(v):
+    # Dask has no argsort: sort each row within one chunk (lazily; the axis is whole anyway).
+    if is_dask(v):
+        return v.rechunk({v.ndim - 1: -1}).map_blocks(_np.argsort, axis=-1, dtype=_np.intp)
+    return _np.argsort(v, axis=-1)
 
 
 def _pick(pos, top, shape):
@@ -308,7 +321,7 @@ def _with_initial(out, x, axis, value):
     s = list(shape_of(out))
     s[axis] = 1
     first = _np.full(s, value, dtype=_np.result_type(unbox(out)))
-    return concatenate([first, out], axis=axis)
+    return concatenate([put(first, out), out], axis=axis)
 
 
 def _cumulative(fun, x, axis, include_initial, value):

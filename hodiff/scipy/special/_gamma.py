@@ -10,6 +10,7 @@ import scipy.special as _sp
 
 import hodiff.numpy as np
 from hodiff.core import unbox
+from hodiff.numpy.backend import is_foreign
 from hodiff.numpy.shorthand import elementwise, nondiff
 
 
@@ -17,6 +18,8 @@ def _polygamma_raw(n, x):
     """scipy's polygamma, extended to complex x (scipy has real loops only) through
     psi_n(z) = (-1)^(n+1) n! zeta(n+1, z) (DLMF 25.11.12), by Euler-Maclaurin summation;
     float32 stays float32."""
+    if is_foreign(x) or is_foreign(n):
+        return _polygamma_foreign(n, x)
     dtype = _np.result_type(x, _np.float32)
     if dtype.kind != "c":
         return _np.asarray(_sp.polygamma(n, x)).astype(dtype, copy=False)[()]
@@ -27,6 +30,19 @@ def _polygamma_raw(n, x):
     z = _np.asarray(x, dtype=_np.complex128)
     out = (-1.0) ** (n + 1) * _sp.factorial(n) * _zeta_expression(n + 1.0, z)
     return _np.where(n == 0, _sp.digamma(z), out).astype(dtype)[()]
+
+
+def _polygamma_foreign(n, x):
+    # CuPy and Dask arrays: the same formulas through scipy's ufuncs (which dispatch to the
+    # array's library) and plain arithmetic, never np.asarray (a trip to the host).
+    if _np.ndim(n) == 0 and not is_foreign(n) and n == 0:
+        return _sp.digamma(x)
+    if x.dtype.kind == "c":
+        from hodiff.scipy.special._misc import _zeta_expression
+        out = (-1.0) ** (n + 1) * _sp.gamma(n + 1.0) * _zeta_expression(n + 1.0, x)
+    else:
+        out = (-1.0) ** (n + 1) * _sp.gamma(n + 1.0) * _sp.zeta(n + 1.0, x)
+    return _np.where(n == 0, _sp.digamma(x), out).astype(x.dtype)
 
 
 # Holomorphic where scipy takes complex inputs (gamma, loggamma, rgamma, digamma, and
@@ -40,11 +56,14 @@ def _rgamma_partial(ans, x):
     # (x = -n, n = 0, 1, ...), where 1/gamma(x) ~ (-1)^n n! (x + n) gives the value (-1)^n n!
     # (first order only there: the poles are kept out of the spec domain).
     xr = _np.real(unbox(x))
-    pole = (xr <= 0) & (xr == _np.round(xr)) & (_np.imag(unbox(x)) == 0)
-    if not _np.any(pole):
+    pole = _np.logical_and(_np.logical_and(xr <= 0, xr == _np.round(xr)),
+                           _np.imag(unbox(x)) == 0)
+    foreign = is_foreign(x)  # CuPy, Dask: no look at the values on the host
+    if not foreign and not _np.any(pole):
         return -ans * digamma(x)
     n = _np.where(pole, -xr, 0)
-    limit = ((-1.0) ** n * _sp.factorial(n)).astype(_np.result_type(unbox(ans)))
+    fact = _sp.gamma(n + 1.0) if foreign else _sp.factorial(n)  # n! (gamma: a ufunc)
+    limit = ((-1.0) ** n * fact).astype(_np.result_type(unbox(ans)))
     return np.where(pole, limit, -ans * digamma(np.where(pole, 0.5, x)))
 
 
