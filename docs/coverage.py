@@ -118,7 +118,13 @@ def rows():
                         "real only" if prim.__name__ in real_only else "untested")
                 if fwd == "—":
                     cplx = "—"
-            key = id(original)
+            # By the object itself, not id(): scipy hands out a new bound method on each
+            # attribute read, and a freed one's id can be reused by the next.
+            try:
+                hash(original)
+                key = original
+            except TypeError:
+                key = id(original)
             if key in first_of:  # numpy's own alias (np.abs is np.absolute)
                 note = f"alias of {first_of[key]}" + (f"; {note}" if note else "")
             else:
