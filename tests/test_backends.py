@@ -44,6 +44,9 @@ _VALUE_DTYPE = ("the output dtype depends on the values (numpy's rule: real only
                 "imaginary part is small), so deciding it reads them on the host")
 _ADAPTIVE = ("the shape-parameter derivative sums a series / continued fraction whose length "
              "is chosen by a convergence test on the values, on the host")
+_QR_SIGNS = ("Dask's qr (TSQR over row chunks) fixes the signs of Q's columns and R's rows "
+             "differently from LAPACK, so its factors (and their derivatives) are another valid "
+             "QR than NumPy's, not equal to it")
 _ON_DEVICE_GAPS = {
     "real[real_if_close]": _VALUE_DTYPE,
     "special.gammainc": _ADAPTIVE,
@@ -56,6 +59,7 @@ RULE_GAPS: dict[str, dict[str, str]] = {
         **{f"getitem[{name}]": _ORDER_ON_DASK for name in
            ("median", "percentile", "nanmedian", "nanquantile", "nanpercentile")},
         **{k: v for k, v in _ON_DEVICE_GAPS.items() if k.startswith("special.")},
+        "linalg.qr": _QR_SIGNS,
     },
     "cupy": dict(_ON_DEVICE_GAPS),
     "fakegpu": dict(_ON_DEVICE_GAPS),

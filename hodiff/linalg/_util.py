@@ -7,6 +7,7 @@ import numpy as _np
 
 from hodiff.core import unbox
 from hodiff.numpy import elementwise as _el
+from hodiff.numpy import backend
 from hodiff.numpy import linear as _lin
 from hodiff.numpy.shape import reshape, swapaxes
 from hodiff.numpy.shorthand import is_batched, is_complex, shape_of, unbroadcast
@@ -39,7 +40,9 @@ def eye_like(x, n=None, dtype=None):
     """An identity of size n (default: x's last axis) in x's array type and dtype."""
     raw = unbox(x)
     n = shape_of(x)[-1] if n is None else n
-    return _np.eye(n, dtype=dtype or dtype_of(x), like=raw)
+    if not backend.is_foreign(raw):
+        return _np.eye(n, dtype=dtype or dtype_of(x))
+    return backend.eye(n, dtype or dtype_of(x), like=raw)
 
 
 def diag_part(x):
@@ -87,7 +90,8 @@ def safe_inverse_gaps(w, rtol):
         reshape(w, shape_of(w) + (1,))
     scale = _np.max(_np.abs(unbox(w)), axis=-1, keepdims=True)[..., None]
     keep = _np.abs(unbox(gap)) > rtol * _np.maximum(scale, _np.finfo(dtype_of(w)).tiny)
-    return _el.where(keep, 1 / _el.where(keep, gap, _np.ones((), dtype_of(w))), 0 * gap)
+    one = backend.put(_np.ones((), dtype_of(w)), w)
+    return _el.where(keep, 1 / _el.where(keep, gap, one), 0 * gap)
 
 
 def hermitian_part_read(t):

@@ -22,6 +22,7 @@ from hodiff.linalg._util import (
     triu,
 )
 from hodiff.numpy import linear as _lin
+from hodiff.numpy.backend import eye, is_dask, is_foreign, namespace, put
 from hodiff.numpy.shape import reshape
 from hodiff.numpy.shorthand import is_complex, shape_of
 
@@ -62,8 +63,29 @@ def _tri_mask(t, lower, unit_diagonal):
 
 
 def _trisolve_raw(a, b, lower=False, unit_diagonal=False):
-    return _sl.solve_triangular(a, b, lower=lower, unit_diagonal=unit_diagonal,
-                                check_finite=False)
+    if not (is_foreign(a) or is_foreign(b)):
+        return _sl.solve_triangular(a, b, lower=lower, unit_diagonal=unit_diagonal,
+                                    check_finite=False)
+    return _trisolve_foreign(a, b, lower, unit_diagonal)
+
+
+def _trisolve_foreign(a, b, lower, unit_diagonal):
+    """The triangular solve on a CuPy or Dask array, in the array's own library (scipy's runs
+    on the host only). Libraries without a triangular solve for the case get a general solve
+    of the triangle (the same solution, to rounding)."""
+    xp = namespace(a, b)
+    a, b = put(a, b), put(b, a)
+    if unit_diagonal:  # neither Dask's nor the general solve reads only the strict triangle
+        a = _tri_mask(a, lower, True) + eye(a.shape[-1], a.dtype, like=a)
+    if is_dask(a) or is_dask(b):
+        if a.ndim != 2 or b.ndim != 2:
+            raise NotImplementedError("Dask's solve_triangular takes one matrix, not a stack")
+        return xp.linalg.solve_triangular(a, b, lower=lower)
+    if xp.__name__ == "cupy" and a.ndim == 2 and b.ndim == 2:
+        import cupyx.scipy.linalg as cusl  # CuPy's own (a value of CuPy's means it is loaded)
+        return cusl.solve_triangular(a, b, lower=lower, check_finite=False)
+    a = _tri_mask(a, lower, False) if not unit_diagonal else a
+    return xp.linalg.solve(a, b)
 
 
 def _trisolve_jvp_a(t, ans, a, b, lower=False, unit_diagonal=False):
