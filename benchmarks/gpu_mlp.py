@@ -132,7 +132,7 @@ def max_rel_err(got, want):
 def time_all(fns, sync, calls, rounds):
     """Median seconds per call of each function; rounds interleave the functions."""
     per = {name: [] for name in fns}
-    for name, fn in fns.items():  # warm-up (CuPy compiles kernels on first use)
+    for fn in fns.values():  # warm-up (CuPy compiles kernels on first use)
         for _ in range(3):
             fn()
         sync()

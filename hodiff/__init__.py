@@ -42,7 +42,7 @@ from hodiff import optimize  # noqa: E402,F401  (scipy.optimize front end; scipy
 egrad = elementwise_grad
 
 # autograd's top-level names and subpackages (`hodiff.builtins`, `hodiff.misc`, ...).
-from hodiff import builtins, differential_operators, misc, scipy, test_util, tracer  # noqa: E402
+from hodiff import builtins, differential_operators, misc, scipy, test_util, tracer  # noqa: E402, F401
 from hodiff import wrap_util  # noqa: E402, F401
 from hodiff.builtins import dict, isinstance, list, tuple, type  # noqa: A004, E402
 from hodiff.extend import primitive  # noqa: E402

@@ -13,66 +13,12 @@ import numpy as _np
 from hodiff.core import Box, NondiffPrimitive, Primitive, unbox
 from hodiff.numpy.shorthand import RulesForEveryArg
 from hodiff.spaces import SparseObject, VSpace, vspace
-from hodiff.tracer import JVPNode, VJPNode, register_notrace
+from hodiff.tracer import JVPNode, VJPNode, notrace_primitive, primitive, register_notrace
 
 __all__ = ["Box", "JVPNode", "Primitive", "SparseObject", "VJPNode", "VSpace", "custom_jvp",
            "custom_vjp", "def_linear", "defjvp", "defjvp_argnum", "defjvp_argnums", "defvjp",
            "defvjp_argnum", "defvjp_argnums", "notrace_primitive", "primitive",
            "register_notrace", "stop_gradient", "vspace"]
-
-
-def primitive(f_raw: Callable) -> Primitive:
-    """Make `f_raw` a primitive: hodiff won't trace inside it; give it rules with defvjp/defjvp.
-
-    Parameters
-    ----------
-    f_raw : callable
-        Called on plain values (never traced ones) whenever the primitive is called.
-
-    Returns
-    -------
-    Primitive
-        Callable like `f_raw`. Differentiating it before it has a rule raises TypeError.
-
-    Example
-    -------
-    >>> from hodiff import grad
-    >>> from hodiff.extend import primitive, defvjp
-    >>> @primitive
-    ... def cube(x):
-    ...     return x ** 3
-    >>> defvjp(cube, lambda ans, x: lambda g: 3 * g * x ** 2)
-    >>> float(grad(cube)(2.0))
-    12.0
-    """
-    prim = Primitive(f_raw, register=False)
-    return prim
-
-
-def notrace_primitive(f_raw: Callable) -> Primitive:
-    """A primitive that sees plain values and returns untraced ones (no derivative).
-
-    Parameters
-    ----------
-    f_raw : callable
-        Called with every traced argument replaced by its plain value.
-
-    Returns
-    -------
-    Primitive
-        Callable like `fun`; its output is a constant to every derivative.
-
-    Example
-    -------
-    >>> import numpy as onp
-    >>> import hodiff.numpy as np
-    >>> from hodiff import grad
-    >>> from hodiff.extend import notrace_primitive
-    >>> size_of = notrace_primitive(lambda x: onp.size(x))
-    >>> grad(lambda x: np.sum(x) * size_of(x))(np.ones(3)).tolist()
-    [3.0, 3.0, 3.0]
-    """
-    return NondiffPrimitive(f_raw, register=False)
 
 
 def defvjp(fun: Primitive, *vjpmakers: Any, argnums: Any = None) -> None:

@@ -208,45 +208,57 @@ def isbox(x: Any) -> bool:
     return isinstance(x, Box)
 
 
-def primitive(fun: Callable) -> Primitive:
-    """Make `fun` a primitive (see hodiff.extend.primitive).
+def primitive(f_raw: Callable) -> Primitive:
+    """Make `f_raw` a primitive: hodiff won't trace inside it; give it rules with defvjp/defjvp.
 
     Parameters
     ----------
-    fun : callable
+    f_raw : callable
+        Called on plain values (never traced ones) whenever the primitive is called.
 
     Returns
     -------
     Primitive
-
-    Example
-    -------
-    >>> from hodiff.tracer import primitive
-    >>> primitive(abs)(-2)
-    2
-    """
-    return Primitive(fun, register=False)
-
-
-def notrace_primitive(fun: Callable) -> Primitive:
-    """A primitive whose output carries no derivative (see hodiff.extend.notrace_primitive).
-
-    Parameters
-    ----------
-    fun : callable
-
-    Returns
-    -------
-    Primitive
+        Callable like `f_raw`. Differentiating it before it has a rule raises TypeError.
 
     Example
     -------
     >>> from hodiff import grad
-    >>> from hodiff.tracer import notrace_primitive
-    >>> float(grad(lambda x: x * notrace_primitive(lambda v: v)(x))(3.0))
-    3.0
+    >>> from hodiff.extend import primitive, defvjp
+    >>> @primitive
+    ... def cube(x):
+    ...     return x ** 3
+    >>> defvjp(cube, lambda ans, x: lambda g: 3 * g * x ** 2)
+    >>> float(grad(cube)(2.0))
+    12.0
     """
-    return NondiffPrimitive(fun, register=False)
+    return Primitive(f_raw, register=False)
+
+
+def notrace_primitive(f_raw: Callable) -> Primitive:
+    """A primitive that sees plain values and returns untraced ones (no derivative).
+
+    Parameters
+    ----------
+    f_raw : callable
+        Called with every traced argument replaced by its plain value.
+
+    Returns
+    -------
+    Primitive
+        Callable like `fun`; its output is a constant to every derivative.
+
+    Example
+    -------
+    >>> import numpy as onp
+    >>> import hodiff.numpy as np
+    >>> from hodiff import grad
+    >>> from hodiff.extend import notrace_primitive
+    >>> size_of = notrace_primitive(lambda x: onp.size(x))
+    >>> grad(lambda x: np.sum(x) * size_of(x))(np.ones(3)).tolist()
+    [3.0, 3.0, 3.0]
+    """
+    return NondiffPrimitive(f_raw, register=False)
 
 
 def _zero_vjp(i: int) -> Callable:

@@ -6,8 +6,9 @@ with CuPy's rules): its value, a reverse-mode cotangent, a forward-mode tangent 
 forward-over-reverse second derivative, compared to rounding. The backend's values must stay its
 own arrays (lazy for Dask, on the device for CuPy): for Dask the whole derivative is built under
 a scheduler that refuses to compute, for the stand-in under a guard that refuses moves to the
-host, so a rule that pulls a value to the host fails loudly. A row whose plain call (no derivative) already fails or computes on the
-backend is one the backend lacks: it is skipped and listed in docs/backends.md.
+host, so a rule that pulls a value to the host fails loudly. A row whose plain call (no
+derivative) already fails or computes on the backend is one the backend lacks: it is skipped
+and listed in docs/backends.md.
 
 Regenerate the list after adding rows (one command, from the repository root):
 
@@ -23,7 +24,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as onp
 

@@ -56,7 +56,7 @@ class Program:
         out, prev, k = 0.0, 0.0, 0
         for step in self.steps:
             args = []
-            for i, (lo, hi) in enumerate(step.intervals):
+            for lo, hi in step.intervals:
                 u = leaves[k] + step.couple * prev
                 k += 1
                 args.append(lo + (hi - lo) * (0.5 + 0.45 * np.tanh(u)))

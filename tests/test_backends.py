@@ -23,7 +23,7 @@ from spec import SPECS
 
 import hodiff
 import hodiff.numpy as np
-from hodiff import grad, hessian, jacfwd, jacrev, jvp, value_and_grad, vjp
+from hodiff import grad, hessian, jacfwd, jacrev, jvp, value_and_grad
 
 try:
     import dask

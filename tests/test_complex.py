@@ -199,7 +199,7 @@ LOSSES = [
     pytest.param(_loss_fft, id="fft", marks=pytest.mark.skipif(
         not _has_rule("fftn"), reason="no fft rule in this build")),
     pytest.param(_loss_solve, id="solve", marks=pytest.mark.skipif(
-        not _has_rule("solve"), reason="no linalg.solve rule in this build")),
+        not _has_rule("linalg.solve"), reason="no linalg.solve rule in this build")),
 ]
 
 

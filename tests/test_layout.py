@@ -1,6 +1,7 @@
-"""The import graph flows one way: core <- modes <- numpy (with linalg) <- operators <- the autograd-style
-surfaces (extend, test_util, builtins, misc, complex, scipy) <- hodiff/__init__. Checked by parsing
-every module's imports, so a backwards import fails here before it tangles the package."""
+"""The import graph flows one way: core <- modes <- numpy (with linalg) <- operators <- the
+autograd-style surfaces (extend, test_util, builtins, misc, complex, scipy) <- hodiff/__init__.
+Checked by parsing every module's imports, so a backwards import fails here before it tangles
+the package."""
 import ast
 from pathlib import Path
 

@@ -8,7 +8,6 @@ import sys as _sys
 
 import numpy as _np
 from numpy import *  # noqa: F403  (numpy's constants, dtypes and the functions with no rules)
-from numpy import fft, random  # noqa: F401
 
 from hodiff.numpy import box_methods as _box_methods
 from hodiff.numpy import elementwise as _elementwise
@@ -29,7 +28,7 @@ from hodiff.numpy import statistics as _statistics
 ndarray = _np.ndarray
 
 # hodiff.numpy.fft as a real submodule (`import hodiff.numpy.fft as fft` works); numpy's own
-# module from the imports above is dropped first, or the import would hand that back.
+# module from the star import above is dropped first, or the import would hand that back.
 globals().pop("fft", None)
 from hodiff.numpy import fft  # noqa: E402
 

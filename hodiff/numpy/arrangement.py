@@ -45,7 +45,8 @@ COMPOSITES = {
     "append": "concatenate", "concat": "concatenate", "permute_dims": "transpose",
     "matrix_transpose": "transpose", "meshgrid": "reshape, broadcast_to",
     "broadcast_arrays": "broadcast_to", "diagflat": "untake", "dstack": "concatenate",
-    "kron": "multiply, reshape", "unstack": "getitem", "resize": "gather (getitem)", "trim_zeros": "getitem",
+    "kron": "multiply, reshape", "unstack": "getitem", "resize": "gather (getitem)",
+    "trim_zeros": "getitem",
 }
 
 

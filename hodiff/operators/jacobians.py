@@ -20,6 +20,7 @@ from hodiff.operators._trace import (
     _argnums,
     _jvp_trace,
     _ones_for_grad,
+    _require_complex,
     _select,
     _vjp_trace,
 )
@@ -206,17 +207,24 @@ def jacrev(fun: Callable, argnum: ArgNum = 0, holomorphic: bool = False,
 
     @wraps(fun)
     def jacfun(*args: Any, **kwargs: Any) -> Any:
+        who = "jacrev(holomorphic=True)" if holomorphic else "jacrev"
         if holomorphic:
-            return holo.jacrev(fun, args, kwargs, argnums, single, check_holomorphic)
-        ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, "jacrev")
-        return _jacrev_rows(ans, pullback, args, argnums, single, chunk_size)
+            _require_complex(_select(args, argnums, single), who)
+        ans, pullback = _vjp_trace(fun, args, kwargs, argnums, single, who)
+        jac = _jacrev_rows(ans, pullback, args, argnums, single, chunk_size)
+        if holomorphic and check_holomorphic:
+            # Rows of the imaginary parts v (cotangents -i e_j) beside those of u.
+            jac_v = _jacrev_rows(ans, pullback, args, argnums, single, chunk_size, scale=-1j)
+            holo.check_rows(who, ans, _select(args, argnums, single), jac, jac_v)
+        return jac
 
     return jacfun
 
 
 def _jacrev_rows(ans: Any, pullback: Callable, args: tuple, argnums: tuple, single: bool,
-                 chunk_size: int | None) -> Any:
-    """The Jacobian from a recorded pass: one pullback per output element, stacked."""
+                 chunk_size: int | None, scale: complex = 1) -> Any:
+    """The Jacobian from a recorded pass: one pullback per output element, stacked. With
+    `scale`, complex outputs are pulled back along scale * e_j instead (real ones along e_j)."""
     out_leaves, out_spec = flatten(ans)
     in_leaves, in_spec = flatten(_select(args, argnums, single))
     result = []
@@ -229,6 +237,8 @@ def _jacrev_rows(ans: Any, pullback: Callable, args: tuple, argnums: tuple, sing
         for j in range(size):
             ct = [backend.zeros_like(p) for p in out_leaves]
             ct[k] = hnp.reshape(eye[j], _np.shape(o_raw))
+            if scale != 1 and _np.result_type(o_raw).kind == "c":
+                ct[k] = scale * ct[k]
             rows.append(flatten(pullback(unflatten(out_spec, ct)))[0])
             if chunk_size is not None and len(rows) == chunk_size:
                 done.append([hnp.stack(col) for col in zip(*rows)])

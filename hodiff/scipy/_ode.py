@@ -129,7 +129,6 @@ def _solve_vjp(prim):
         ys = np.reshape(ans, (layout.m, layout.n))
         plain_times = _onp.asarray(unbox(times))
         plain_t0 = unbox(t0)
-        k = len(params)
         n_params = int(layout.bounds[-1] - layout.bounds[3])
 
         def augmented(state, t, *p):

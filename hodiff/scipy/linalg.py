@@ -82,19 +82,19 @@ def _lu_perm(a):
 def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
     """scipy.linalg.lu of a square matrix: (P, L, U) with a = P L U, or (P L, U)."""
     p = _lu_perm(a)
-    l, u = _dec.unpack_lu(_dec.lu_packed(a))
+    low, u = _dec.unpack_lu(_dec.lu_packed(a))
     if permute_l:
-        return _nla.matmul(p, l), u
+        return _nla.matmul(p, low), u
     if p_indices:
-        return _np.argmax(p, axis=-2), l, u
-    return p, l, u
+        return _np.argmax(p, axis=-2), low, u
+    return p, low, u
 
 
 def lu_factor(a, overwrite_a=False, check_finite=True):
     """scipy.linalg.lu_factor of a square matrix: (lu, piv), lu = L - I + U."""
-    l, u = _dec.unpack_lu(_dec.lu_packed(a))
+    low, u = _dec.unpack_lu(_dec.lu_packed(a))
     piv = _sl.lu_factor(unbox(a), check_finite=False)[1]
-    return tril(l, -1) + u, piv
+    return tril(low, -1) + u, piv
 
 
 def _perm_from_piv(piv, n):
