@@ -128,3 +128,21 @@ ROWS += [
     _spec("linalg.solve_discrete_lyapunov", sla.solve_discrete_lyapunov,
           cases((((2, 2), (2, 2)), {})), im=SMALL, prep=lambda args: (0.2 * args[0], args[1])),
 ]
+
+# Pieces of the Cholesky gradient that are primitives of their own (a BLAS path for large
+# real matrices): checked against the same maps written with hodiff's operations.
+from hodiff.linalg import _util, solves  # noqa: E402
+
+_PAIRS = cases((((3, 3), (3, 3)), {}), (((2, 3, 3), (2, 3, 3)), {}), (((3, 3), (2, 3, 3)), {}))
+
+ROWS += [
+    _spec("linalg.cholesky_adjoint", solves.cholesky_adjoint, _PAIRS, im=SMALL,
+          prep=triangular, ref=solves._adjoint_composite),
+    _spec("linalg.hermitian_part_read", _util.hermitian_part_read, grid(_SQ), im=SMALL,
+          ref=_util._read_composite),
+    # Schur vectors' phases are a gauge: the row reads phase-free |T|^2 and |Z|^2.
+    _spec("linalg.schur", lambda a: _flat(*[_phase_free(x) for x in sla.schur(a)]),
+          grid([(3, 3), (2, 3, 3)]), im=SMALL, prep=separated),
+    _spec("linalg.hermitian_part_read_transpose", _util.hermitian_part_read_transpose,
+          grid(_SQ), im=SMALL, ref=_util._read_transpose_composite),
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as _np
 
-from hodiff.core import unbox
+from hodiff.core import Primitive, unbox
 from hodiff.numpy import elementwise as _el
 from hodiff.numpy import backend
 from hodiff.numpy import linear as _lin
@@ -94,18 +94,59 @@ def safe_inverse_gaps(w, rtol):
     return _el.where(keep, 1 / _el.where(keep, gap, one), 0 * gap)
 
 
-def hermitian_part_read(t):
-    """What LAPACK's Hermitian routines (potrf, heevd) read of a matrix: the strict lower
-    triangle, mirrored as its conjugate, and the real part of the diagonal."""
+def _read_composite(t):
     low = tril(t, -1)
     d = t * eye_like(t)
     return low + mH(low) + (real(d) if is_complex(d) else d)
 
 
-def hermitian_part_read_transpose(w):
-    """The transpose of `hermitian_part_read` under the pairing Re(sum(a * b))."""
+def _read_transpose_composite(w):
     d = w * eye_like(w)
     return tril(w, -1) + tril(mH(w), -1) + (real(d) if is_complex(d) else d)
+
+
+def _strict_lower_inplace(out, diag):
+    """Zero `out`'s upper triangle and put `diag` (its real part) on the diagonal, in place
+    (no temporaries: these run on the n x n cotangents of large factorizations)."""
+    n = out.shape[-1]
+    _np.copyto(out, 0, where=~_np.tri(n, n, -1, dtype=bool))
+    i = _np.arange(n)
+    out[..., i, i] = diag.real if _np.iscomplexobj(out) else diag
+    return out
+
+
+def _read_raw(t):
+    if type(t) is not _np.ndarray:
+        return _read_composite(t)
+    low = _strict_lower_inplace(_np.array(t), _np.zeros(t.shape[:-1], t.dtype))
+    out = low + _np.conj(_np.swapaxes(low, -1, -2))
+    i = _np.arange(t.shape[-1])
+    d = _np.diagonal(t, 0, -2, -1)
+    out[..., i, i] = d.real if _np.iscomplexobj(out) else d
+    return out
+
+
+def _read_transpose_raw(w):
+    if type(w) is not _np.ndarray:
+        return _read_transpose_composite(w)
+    return _strict_lower_inplace(w + _np.conj(_np.swapaxes(w, -1, -2)),
+                                 _np.diagonal(w, 0, -2, -1))
+
+
+# Both maps are real-linear and each other's transpose under Re(sum(a * b)): each is its own
+# JVP and the other's VJP. Primitives (not compositions of tril, eye, conj) because the
+# Cholesky and eigh gradients of large matrices apply them once per backward pass.
+hermitian_part_read = Primitive(_read_raw, name="linalg.hermitian_part_read", batch_jvp=True)
+"""What LAPACK's Hermitian routines (potrf, heevd) read of a matrix: the strict lower
+triangle, mirrored as its conjugate, and the real part of the diagonal."""
+hermitian_part_read_transpose = Primitive(_read_transpose_raw,
+                                          name="linalg.hermitian_part_read_transpose",
+                                          batch_jvp=True)
+"""The transpose of `hermitian_part_read` under the pairing Re(sum(a * b))."""
+hermitian_part_read.defrules(0, lambda t, ans, x: hermitian_part_read(t),
+                             lambda ans, x: hermitian_part_read_transpose)
+hermitian_part_read_transpose.defrules(0, lambda t, ans, x: hermitian_part_read_transpose(t),
+                                       lambda ans, x: hermitian_part_read)
 
 
 def complex_like(x, like):

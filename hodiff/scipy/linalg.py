@@ -11,10 +11,12 @@ from hodiff.core import unbox
 from hodiff.linalg import decompositions as _dec
 from hodiff.linalg import solves as _sv
 from hodiff.linalg import matrix_functions as _mf
+from hodiff.linalg import schur as _schur
 from hodiff.linalg._util import cj, eye_like, mH, mT, tril, triu
 import hodiff.numpy.linalg as _nla
 from hodiff.numpy import linear as _lin
-from hodiff.numpy.shape import concatenate, reshape
+from hodiff.numpy.arrangement import take_along_axis
+from hodiff.numpy.shape import broadcast_to, concatenate, reshape
 from hodiff.numpy.shorthand import shape_of
 
 LinAlgError = _np.linalg.LinAlgError
@@ -98,25 +100,38 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
 
 
 def _perm_from_piv(piv, n):
-    perm = _np.arange(n)
-    for i, j in enumerate(piv):
-        perm[i], perm[j] = perm[j], perm[i]
+    """Row order of LAPACK's row swaps, for one pivot vector or a stack of them."""
+    piv = _np.asarray(piv)
+    perm = _np.broadcast_to(_np.arange(n), piv.shape).copy()
+    for idx in _np.ndindex(piv.shape[:-1]):
+        p = perm[idx]
+        for i, j in enumerate(piv[idx]):
+            p[i], p[j] = p[j], p[i]
     return perm
 
 
+def _rows(b, perm):
+    """b's rows reordered by perm (one order, or one per matrix of a stack)."""
+    if perm.ndim == 1:
+        return b[..., perm, :]
+    lead = _np.broadcast_shapes(perm.shape[:-1], shape_of(b)[:-2])
+    b = broadcast_to(b, lead + shape_of(b)[-2:])
+    return take_along_axis(b, _np.broadcast_to(perm, lead + perm.shape[-1:])[..., None],
+                                axis=-2)
+
+
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
-    """scipy.linalg.lu_solve (trans 0, 1 or 2) for one matrix."""
+    """scipy.linalg.lu_solve (trans 0, 1 or 2), for one matrix or a stack."""
     lu_, piv = lu_and_piv
-    n = shape_of(lu_)[-1]
-    perm = _perm_from_piv(_np.asarray(piv), n)
+    perm = _perm_from_piv(piv, shape_of(lu_)[-1])
     b2, vector = _as_matrix(b)
     if trans == 0:
-        y = _sv.solve_triangular(lu_, b2[perm], lower=True, unit_diagonal=True)
+        y = _sv.solve_triangular(lu_, _rows(b2, perm), lower=True, unit_diagonal=True)
         return _back(_sv.solve_triangular(lu_, y, lower=False), vector)
     op = mT if trans == 1 else mH
     y = _sv.solve_triangular(op(lu_), b2, lower=True)
     x = _sv.solve_triangular(op(lu_), y, lower=False, unit_diagonal=True)
-    return _back(x[_np.argsort(perm)], vector)
+    return _back(_rows(x, _np.argsort(perm, axis=-1)), vector)
 
 
 def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwrite_b=False,
@@ -320,3 +335,13 @@ def polar(a, side="right"):
     else:
         p = _nla.matmul(w * reshape(s, (1, -1)), mH(w))
     return u, p
+
+
+def schur(a, output="real", lwork=None, overwrite_a=False, sort=None, check_finite=True):
+    """scipy.linalg.schur: (T, Z) with a = Z T Z^H, and sdim when `sort` is given. Differentiable
+    for distinct eigenvalues; the real form only when it is triangular (real eigenvalues), the
+    complex form always (hodiff/linalg/schur.py has the rule and its gauge)."""
+    t, z = _schur.unpack_schur(_schur.schur_packed(a, output=output, sort=sort))
+    if sort is None:
+        return t, z
+    return t, z, _sl.schur(unbox(a), output=output, sort=sort)[2]
