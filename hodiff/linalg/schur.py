@@ -63,5 +63,8 @@ def _schur_jvp(tan, ans, a, output="real", sort=None):
 
 schur_packed = Primitive(_schur_raw, name="linalg.schur", batch_jvp=True)
 schur_packed.defrules(0, _schur_jvp, None)
+schur_packed.one_mode_reason = (
+    "the forward rule is a recursion over columns (one triangular solve each); its transpose "
+    "is derived by the registry, which records the recursion and runs it backwards")
 
 __all__ = ["schur_packed", "unpack_schur"]

@@ -49,7 +49,7 @@ solve = Primitive(_solve_raw, name="linalg.solve", batch_jvp=True)
 solve.defrules(
     0,
     lambda t, ans, a, b: -solve(a, matmul(lift(t, a, _nd(ans)), ans)),
-    lambda ans, a, b: lambda ct: fit_ct(-matmul(solve(mT(a), ct), mT(ans)), a, is_complex(ans)),
+    lambda ans, a, b: lambda ct: fit_ct(matmul(-solve(mT(a), ct), mT(ans)), a, is_complex(ans)),
 )
 solve.defrules(
     1,
@@ -98,7 +98,7 @@ def _trisolve_jvp_a(t, ans, a, b, lower=False, unit_diagonal=False):
 def _trisolve_vjp_a(ans, a, b, lower=False, unit_diagonal=False):
     def vjp(ct):
         ct_b = solve_triangular(mT(a), ct, lower=not lower, unit_diagonal=unit_diagonal)
-        return fit_ct(_tri_mask(-matmul(ct_b, mT(ans)), lower, unit_diagonal), a,
+        return fit_ct(_tri_mask(matmul(-ct_b, mT(ans)), lower, unit_diagonal), a,
                       is_complex(ans))
     return vjp
 

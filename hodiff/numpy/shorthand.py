@@ -181,6 +181,9 @@ class RulesForEveryArg(dict):
     def get(self, i: int, default: Any = None) -> Callable:  # type: ignore[override]
         return self[i]
 
+    def __bool__(self) -> bool:  # a rule for every position, even before one is made
+        return True
+
 
 # -- identity tangents -------------------------------------------------------------------------
 # jacfwd and hessian seed vector mode with the identity. Products with a constant matrix can
