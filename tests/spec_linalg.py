@@ -146,3 +146,27 @@ ROWS += [
     _spec("linalg.hermitian_part_read_transpose", _util.hermitian_part_read_transpose,
           grid(_SQ), im=SMALL, ref=_util._read_transpose_composite),
 ]
+
+# Structured solves (band storage, Toeplitz first column and row) by their own solvers.
+from hodiff.linalg import structured  # noqa: E402
+
+
+def _band_dominant(args):
+    """Band storage with rows (l, u) = (1, 1): the diagonal row shifted away from zero."""
+    ab = args[0] * 0.3
+    return (ab + onp.array([[0.0], [2.0], [0.0]]),) + args[1:]
+
+
+def _toeplitz_dominant(args):
+    c, r, b = args
+    return (0.3 * c + onp.eye(c.shape[-1])[0] * 2, 0.3 * r, b)
+
+
+ROWS += [
+    _spec("linalg.solve_banded", lambda ab, b: structured.solve_banded(ab, b, 1, 1),
+          cases((((3, 4), (4, 2)), {}), (((3, 3), (2, 3, 1)), {})), im=SMALL,
+          prep=_band_dominant),
+    _spec("linalg.solve_toeplitz", structured.solve_toeplitz,
+          cases((((3,), (3,), (3, 2)), {}), (((4,), (4,), (2, 4, 1)), {})), im=SMALL,
+          prep=_toeplitz_dominant),
+]

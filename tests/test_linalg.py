@@ -395,3 +395,28 @@ def test_hermitian_routines_read_only_their_triangle():
         g = grad(lambda a: np.sum(np.real(fun(a))))(a)
         unread = onp.tril(onp.ones((3, 3)), -1) if a is below else onp.triu(onp.ones((3, 3)), 1)
         assert not onp.any(g * unread)
+
+
+def test_structured_solves_keep_their_structure():
+    """solve_banded's gradient at n = 200,000 (a dense solve could not run at this size) and
+    solve_toeplitz's against the dense matrix: both from their own solvers."""
+    n = 200_000
+    r = onp.random.default_rng(3)
+    ab = onp.vstack([r.uniform(-1, 1, n), 4 + r.uniform(0, 1, n), r.uniform(-1, 1, n)])
+    b = r.standard_normal(n)
+    w = r.standard_normal(n)
+    g_ab, g_b = grad(lambda ab, b: np.dot(w, sla.solve_banded((1, 1), ab, b)),
+                            argnum=(0, 1))(ab, b)
+    at = onp.vstack([onp.r_[0, ab[2, :-1]], ab[1], onp.r_[ab[0, 1:], 0]])  # the transpose
+    lam = ssl.solve_banded((1, 1), at, w)
+    onp.testing.assert_allclose(g_b, lam, rtol=1e-10)
+    x = ssl.solve_banded((1, 1), ab, b)
+    onp.testing.assert_allclose(g_ab[1], -lam * x, rtol=1e-10)          # the diagonal
+    onp.testing.assert_allclose(g_ab[0, 1:], -lam[:-1] * x[1:], rtol=1e-10)   # a[i, i + 1]
+    c, row = _m(50, seed=12), _m(50, seed=13)
+    c[0] += 20
+    dense = lambda c, row: np.dot(w[:50], la.solve(sla.toeplitz(c, row), b[:50]))
+    fast = lambda c, row: np.dot(w[:50], sla.solve_toeplitz((c, row), b[:50]))
+    for mode in (grad, jacfwd):
+        for got, want in zip(mode(fast, argnum=(0, 1))(c, row), mode(dense, argnum=(0, 1))(c, row)):
+            onp.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)

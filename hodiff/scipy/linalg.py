@@ -12,12 +12,15 @@ from hodiff.linalg import decompositions as _dec
 from hodiff.linalg import solves as _sv
 from hodiff.linalg import matrix_functions as _mf
 from hodiff.linalg import schur as _schur
+from hodiff.linalg import structured as _st
 from hodiff.linalg._util import cj, eye_like, mH, mT, tril, triu
 import hodiff.numpy.linalg as _nla
 from hodiff.numpy import linear as _lin
 from hodiff.numpy.arrangement import take_along_axis
 from hodiff.numpy.shape import broadcast_to, concatenate, reshape
-from hodiff.numpy.shorthand import shape_of
+from hodiff.numpy import elementwise as _el
+from hodiff.numpy.backend import is_foreign
+from hodiff.numpy.shorthand import is_complex, shape_of
 
 LinAlgError = _np.linalg.LinAlgError
 
@@ -287,10 +290,21 @@ def circulant(c):
     return c[(_np.arange(n)[:, None] - _np.arange(n)[None, :]) % n]
 
 
+def _any_foreign(*xs):
+    return any(is_foreign(unbox(x)) for x in xs)
+
+
 def solve_toeplitz(c_or_cr, b, check_finite=True):
-    """scipy.linalg.solve_toeplitz, through the dense Toeplitz matrix (O(n^3), not Levinson)."""
+    """scipy.linalg.solve_toeplitz: Levinson recursion, O(n^2), for the value and every
+    derivative (the transpose of a Toeplitz matrix is Toeplitz). Dask and CuPy arrays go
+    through the dense matrix."""
     c, r = c_or_cr if isinstance(c_or_cr, tuple) else (c_or_cr, None)
-    return _nla.solve(toeplitz(c, r), b)
+    c = reshape(c, (-1,))
+    r = cj(c) if r is None else reshape(r, (-1,))
+    if _any_foreign(c, r, b):
+        return _nla.solve(toeplitz(c, r), b)
+    b2, vector = _as_matrix(b)
+    return _back(_st.solve_toeplitz(c, r, b2), vector)
 
 
 def _banded_to_dense(l_and_u, ab):
@@ -306,23 +320,48 @@ def _banded_to_dense(l_and_u, ab):
 
 
 def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
-    """scipy.linalg.solve_banded. Value and derivative through the dense matrix (O(n^3)); for
-    small bands and large n use scipy on plain values."""
-    return _nla.solve(_banded_to_dense(l_and_u, ab), b)
+    """scipy.linalg.solve_banded: LAPACK's banded LU (O(n b^2)) for the value and every
+    derivative. Dask and CuPy arrays go through the dense matrix."""
+    lo, up = l_and_u
+    if _any_foreign(ab, b):
+        return _nla.solve(_banded_to_dense(l_and_u, ab), b)
+    b2, vector = _as_matrix(b)
+    return _back(_st.solve_banded(ab, b2, lo, up), vector)
+
+
+def _hermitian_band_to_general(ab, lower):
+    """Hermitian band storage (u + 1 rows, one triangle) -> general storage with l = u."""
+    u = shape_of(ab)[0] - 1
+    n = shape_of(ab)[-1]
+    r = _np.arange(2 * u + 1)[:, None]
+    j = _np.arange(n)[None, :]
+    mirrored = (r > u) if not lower else (r < u)
+    # Stored triangle: the same row (shifted by u for the lower form). Other triangle:
+    # a[i, j] = conj(a[j, i]), read from the stored row |r - u| away at a shifted column.
+    same_row = r if not lower else r - u
+    src_row = _np.where(mirrored, 2 * u - r if not lower else u - r, same_row) + 0 * j
+    src_col = _np.clip(_np.where(mirrored, j + r - u, j), 0, n - 1)
+    vals = ab[src_row, src_col]
+    if not is_complex(vals):
+        return vals
+    diag = (r == u) + 0 * j                       # LAPACK reads the diagonal's real part
+    return _el.where(mirrored + 0 * j, cj(vals), _el.where(diag, _el.real(vals) + 0j, vals))
 
 
 def solveh_banded(ab, b, overwrite_ab=False, overwrite_b=False, lower=False,
                   check_finite=True):
     """scipy.linalg.solveh_banded (Hermitian positive definite band, upper form by default),
-    through the dense matrix and its Cholesky factor."""
+    as a general banded solve of the mirrored band (O(n b^2))."""
     u = shape_of(ab)[0] - 1
-    if lower:
-        dense = _banded_to_dense((u, 0), ab)
-        full = dense + mH(tril(dense, -1))
-    else:
-        dense = _banded_to_dense((0, u), ab)
-        full = dense + mH(triu(dense, 1))
-    return cho_solve((_sv.cholesky(full), True), b)
+    if _any_foreign(ab, b):
+        if lower:
+            dense = _banded_to_dense((u, 0), ab)
+            full = dense + mH(tril(dense, -1))
+        else:
+            dense = _banded_to_dense((0, u), ab)
+            full = dense + mH(triu(dense, 1))
+        return cho_solve((_sv.cholesky(full), True), b)
+    return solve_banded((u, u), _hermitian_band_to_general(ab, lower), b)
 
 
 def polar(a, side="right"):
