@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as _np
 import scipy.linalg as _sl
 from scipy.linalg import blas as _blas
+from scipy.linalg import lapack as _lapack
 
 from hodiff.core import Primitive, unbox
 from hodiff.linalg._util import (
@@ -159,10 +160,12 @@ logdet.defrules(
 
 # -- cholesky ----------------------------------------------------------------------------------
 # numpy and LAPACK read the lower triangle only (and the real part of the diagonal): the
-# function is L(hermitian_part_read(a)). Murray 2016, "Differentiation of the Cholesky
-# decomposition", eq. (7)-(10): dL = L Phi(L^-1 dA L^-H), Phi = lower triangle with half the
-# diagonal, through triangular solves. The reverse rule is its transpose under Re(sum(a b)):
-# ct_A = H(W), W = L^-T Phi(L^T ct_L) conj(L)^-1, H = hermitian_part_read_transpose.
+# function is L(H_R(a)), H_R = hermitian_part_read. Murray 2016, "Differentiation of the
+# Cholesky decomposition", eq. (7)-(10): dL = L Phi(L^-1 dA L^-H), Phi = lower triangle with
+# half the diagonal, through triangular solves. The reverse rule is its transpose under
+# Re(sum(a b)): ct_A = H_T(W), W = L^-T Phi(L^T ct_L) conj(L)^-1, H_T the transpose of H_R.
+# Since Phi(G) + Phi(G)^H = H_R(G), the Hermitian R = W + W^H = L^-T H_R(L^T ct_L) conj(L)^-1
+# carries the same information and ct_A = H_T(R) / 2.
 def _phi(x):
     return tril(x, -1) + 0.5 * (x * eye_like(x))
 
@@ -174,16 +177,17 @@ def _cholesky_jvp(t, ans, a):
 
 
 def _adjoint_composite(low, ct):
-    """W(L, C) = L^-T Phi(L^T C) conj(L)^-1 with hodiff's operations (any stack, dtype, library)."""
+    """R(L, C) = L^-T H_R(L^T C) conj(L)^-1 with hodiff's operations (any stack, dtype, library)."""
     lt = mT(low)
-    w = solve_triangular(lt, _phi(matmul(mT(tril(low)), ct)), lower=False)
+    w = solve_triangular(lt, hermitian_part_read(matmul(mT(tril(low)), ct)), lower=False)
     return mT(solve_triangular(mH(low), mT(w), lower=False))
 
 
 def _adjoint_raw(low, ct):
-    """W(L, C) by three level-3 BLAS calls on a real numpy matrix (the gradient of a Gaussian
-    process likelihood spends most of its time here): C-ordered arrays are read as the
-    Fortran-ordered transposes BLAS wants, so nothing is copied. W^T = L^-T Phi(L^T C)^T L^-1."""
+    """R(L, C) by level-3 BLAS on a real numpy matrix (the gradient of a Gaussian process
+    likelihood spends most of its time here): C-ordered arrays are read as the Fortran-ordered
+    transposes BLAS wants. L^T C by trmm, then the symmetric S = H_R(L^T C) taken to
+    L^-T S L^-1 by two triangular solves."""
     fast = (type(low) is _np.ndarray and type(ct) is _np.ndarray and low.ndim == 2
             and low.shape == ct.shape and low.dtype == ct.dtype
             and low.dtype in (_np.float32, _np.float64))
@@ -192,19 +196,37 @@ def _adjoint_raw(low, ct):
     trmm, trsm = _blas.get_blas_funcs(("trmm", "trsm"), (low,))
     up = low.T                                            # L^T, Fortran-ordered, upper
     g_t = trmm(1.0, up, ct.T, side=1, trans_a=1)          # C^T L = (L^T C)^T
-    n = low.shape[0]                                      # Phi(L^T C)^T: upper triangle,
-    _np.copyto(g_t, 0, where=_np.tri(n, n, -1, dtype=bool))   # half the diagonal
-    g_t.flat[::n + 1] *= 0.5
-    p_t = trsm(1.0, up, g_t, overwrite_b=1)               # L^-T Phi^T
-    return trsm(1.0, up, p_t, side=1, trans_a=1, overwrite_b=1).T   # (L^-T Phi^T L^-1)^T
+    n = low.shape[0]                                      # H_R reads G's lower triangle,
+    strict_low = _np.tri(n, n, -1, dtype=bool)            # the upper one of G^T
+    if _CONGRUENCE == "sygst":
+        return _congruence_sygst(low, g_t)
+    _np.copyto(g_t, g_t.T, where=strict_low)              # S = H_R(G), symmetric
+    s = trsm(1.0, up, g_t, overwrite_b=1)                 # L^-T S
+    return trsm(1.0, up, s, side=1, trans_a=1, overwrite_b=1)   # L^-T S L^-1 (symmetric)
+
+
+_CONGRUENCE = "trsm"
+
+
+def _congruence_sygst(low, g_t):
+    """L^-T H_R(G) L^-1 by LAPACK's sygst (half the flops of two solves). sygst computes
+    M^-T A M^-1 for an upper M; with J the reversal, L = J M J, so the product is J (M^-T J S J
+    M^-1) J, and the upper triangle sygst reads of J G J is G's lower triangle, H_R's input."""
+    n = low.shape[0]
+    sygst = _lapack.get_lapack_funcs("sygst", (low,))
+    c, _ = sygst(_np.asfortranarray(g_t.T[::-1, ::-1]), _np.asfortranarray(low[::-1, ::-1]),
+                 itype=1, lower=0, overwrite_a=1)
+    r = _np.array(c[::-1, ::-1])
+    _np.copyto(r, r.T, where=~_np.tri(n, n, 0, dtype=bool))   # mirror the lower triangle
+    return r
 
 
 # The adjoint map as a primitive of its own, so first-order gradients take the BLAS path above
 # and higher orders differentiate it by its rules. Only L's lower triangle is read. With
-# Lc = conj(L) and dW from d(L^-1) = -L^-1 dL L^-1:
-#   dW = W(L, dC + L^-T dL^T C) - L^-T dL^T W - W conj(dL) Lc^-1,
-# and, transposed under Re(sum(a b)), with Z = L Phi(L^-1 ct Lc^-T):
-#   ct_C = Z,   ct_L = tril(C Z^T L^-T - W ct^T L^-T - conj(W^T ct Lc^-T)).
+# Lc = conj(L) and d(L^-1) = -L^-1 dL L^-1:
+#   dR = R(L, dC + L^-T dL^T C) - L^-T dL^T R - R conj(dL) Lc^-1,
+# and, transposed under Re(sum(a b)), with Z = L H_T(L^-1 ct Lc^-T):
+#   ct_C = Z,   ct_L = tril(C Z^T L^-T - R ct^T L^-T - conj(R^T ct Lc^-T)).
 def _adjoint_jvp_low(t, ans, low, ct):
     t = lift(tril(t), low, _nd(ans))
     lt = mT(low)
@@ -215,10 +237,10 @@ def _adjoint_jvp_low(t, ans, low, ct):
 
 
 def _adjoint_transpose_ct(low, w_ct):
-    """Z = L Phi(L^-1 w_ct conj(L)^-T): the transpose of C -> W(L, C)."""
+    """Z = L H_T(L^-1 w_ct conj(L)^-T): the transpose of C -> R(L, C)."""
     y = solve_triangular(low, w_ct, lower=True)
     z = mT(solve_triangular(cj(low), mT(y), lower=True))
-    return matmul(low, _phi(z))
+    return matmul(low, hermitian_part_read_transpose(z))
 
 
 def _adjoint_vjp_low(ans, low, ct):
@@ -242,7 +264,7 @@ cholesky_adjoint.defrules(
 
 
 def _cholesky_vjp(ans, a):
-    return lambda ct: hermitian_part_read_transpose(cholesky_adjoint(ans, ct))
+    return lambda ct: 0.5 * hermitian_part_read_transpose(cholesky_adjoint(ans, ct))
 
 
 cholesky = Primitive(_np.linalg.cholesky, name="linalg.cholesky", batch_jvp=True)
