@@ -456,10 +456,9 @@ LINEAR = [
           label="3-d a", ref=onp.dot),
     _spec("multiply", np.outer, grid([((3,), (2,)), ((2, 2), (3,))]), im=ANY, label="outer",
           ref=onp.outer),
-    _spec("multiply", np.triu, cases(((3, 3), {}), ((3, 4), {"k": 1}), ((2, 3, 3), {"k": -1})),
-          im=ANY, label="triu", ref=onp.triu),
-    _spec("multiply", np.tril, cases(((3, 3), {}), ((3, 4), {"k": -1})), im=ANY, label="tril",
-          ref=onp.tril),
+    _spec("triu", np.triu, cases(((3, 3), {}), ((3, 4), {"k": 1}), ((2, 3, 3), {"k": -1})),
+          im=ANY, ref=onp.triu),
+    _spec("tril", np.tril, cases(((3, 3), {}), ((3, 4), {"k": -1})), im=ANY, ref=onp.tril),
 ]
 
 

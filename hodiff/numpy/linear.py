@@ -408,11 +408,20 @@ def diag(v, k=0):
     return untake(v, (rows, rows + k), (n, n), _np.result_type(unbox(v)))
 
 
-def triu(m, k=0):
-    """numpy.triu, as a product with a constant mask."""
-    return multiply(m, _np.triu(backend.ones(shape_of(m)[-2:], bool, like=m), k))
+def _triangle_raw(keep):
+    def raw(m, k=0):
+        if not backend.is_foreign(m):
+            return keep(m, k)                     # exact zeros, even beside inf or nan
+        mask = keep(backend.ones(m.shape[-2:], bool, like=m), k)
+        return backend.namespace(m).where(mask, m, 0 * m)
+    return raw
 
 
-def tril(m, k=0):
-    """numpy.tril, as a product with a constant mask."""
-    return multiply(m, _np.tril(backend.ones(shape_of(m)[-2:], bool, like=m), k))
+# Linear maps on the last two axes: each is its own forward and reverse rule (a vector-mode
+# tangent's extra leading axis is just one more batch axis).
+triu = Primitive(_triangle_raw(_np.triu), name="triu", batch_jvp=True)
+"""numpy.triu."""
+tril = Primitive(_triangle_raw(_np.tril), name="tril", batch_jvp=True)
+"""numpy.tril."""
+triu.defrules(0, lambda t, ans, m, k=0: triu(t, k), lambda ans, m, k=0: lambda ct: triu(ct, k))
+tril.defrules(0, lambda t, ans, m, k=0: tril(t, k), lambda ans, m, k=0: lambda ct: tril(ct, k))
