@@ -9,6 +9,7 @@ Imports hodiff.core, hodiff.numpy and hodiff.operators.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as _onp
 import scipy.integrate as _si
@@ -26,11 +27,11 @@ class Layout:
 
     def __init__(self, y_shape: tuple, n_times: int, param_shapes: tuple) -> None:
         self.y_shape = tuple(y_shape)
-        self.n = int(_onp.prod(self.y_shape, dtype=int))
+        self.n = _size(self.y_shape)
         self.m = n_times
         self.param_shapes = tuple(tuple(s) for s in param_shapes)
-        sizes = [self.n, 1, self.m] + [int(_onp.prod(s, dtype=int)) for s in self.param_shapes]
-        self.bounds = _onp.concatenate([[0], _onp.cumsum(sizes)]).astype(int)
+        sizes = [self.n, 1, self.m] + [_size(s) for s in self.param_shapes]
+        self.bounds = list(accumulate(sizes, initial=0))
 
     def unpack(self, packed):
         """(y0 flat, t0 scalar, times (m,), [params in their shapes]); works on traced values."""
@@ -49,8 +50,21 @@ class Layout:
         return packed[b[0]:b[1]], packed[b[1]], packed[b[2]:b[3]], params
 
 
+def _size(shape):
+    size = 1
+    for d in shape:
+        size *= int(d)
+    return size
+
+
 def pack(y0, t0, times, params):
     """The packed vector (plain when nothing is traced)."""
+    if all(type(v) is _onp.ndarray or isinstance(v, (float, _onp.floating))
+           for v in (y0, t0, times, *params)):
+        # NumPy values only (every call of odeint/solve_ivp packs): NumPy directly.
+        return _onp.concatenate([_onp.ravel(y0), _onp.reshape(t0, (1,)), _onp.ravel(times)]
+                                + [_onp.ravel(p) for p in params]).astype(_onp.float64,
+                                                                          copy=False)
     parts = [np.ravel(y0), np.reshape(t0, (1,)), np.ravel(times)]
     parts += [np.ravel(p) for p in params]
     # The solvers work in double precision; single-precision parameters would make the
@@ -64,19 +78,31 @@ def flat_dynamics(func, y_shape):
     flat = len(y_shape) == 1
 
     def f(y, t, *params):
-        out = func(y if flat else np.reshape(y, y_shape), t, *params)
-        if flat and type(out) is _onp.ndarray and out.ndim == 1:
-            return out  # the common case, at every solver step
-        if isinstance(out, (list, tuple)):
-            out = np.array(out)
-        return out if flat and len(shape_of(out)) == 1 else np.ravel(out)
+        return _flat_output(func(y if flat else np.reshape(y, y_shape), t, *params), flat)
     return f
+
+
+def _flat_output(out, flat):
+    if flat and type(out) is _onp.ndarray and out.ndim == 1:
+        return out  # the common case, at every solver step
+    if isinstance(out, (list, tuple)):
+        out = np.array(out)
+    return out if flat and len(shape_of(out)) == 1 else np.ravel(out)
 
 
 # -- the raw solves ----------------------------------------------------------------------------
 def _plain_rhs(func, layout, params):
     f = flat_dynamics(func, layout.y_shape)
-    return lambda y, t: _onp.asarray(f(y, t, *params), dtype=_onp.float64)
+    if len(layout.y_shape) != 1:
+        return lambda y, t: _onp.asarray(f(y, t, *params), dtype=_onp.float64)
+
+    def rhs(y, t):
+        # The solver calls this at every step: a flat float64 result goes straight back.
+        out = func(y, t, *params)
+        if type(out) is _onp.ndarray and out.ndim == 1 and out.dtype == _onp.float64:
+            return out
+        return _onp.asarray(_flat_output(out, True), dtype=_onp.float64)
+    return rhs
 
 
 def _odeint_raw(func, packed, layout, opts):
