@@ -206,8 +206,9 @@ def _adjoint_rhs(f, n):
 # The parameters' cotangent int a^T J_p dt is taken by Gauss-Legendre on panels: the nodes'
 # values come from the backward solve's own interpolation (extra output times force no steps).
 # An 8-point rule gives the integral; the 7-point rule on the same panels, applied to a cheap
-# stand-in integrand (y, a and products of projections of a and y, which carry the same
-# frequencies as a^T J_p), estimates its error: Gauss with 8 points is exact to degree 15, so
+# stand-in integrand, estimates its error. The stand-in holds y, a, f(y, t) (which carries an
+# explicit time dependence of the dynamics) and products of projections of a with y and with
+# f, so it varies as fast as a^T J_p does. Gauss with 8 points is exact to degree 15, so
 # |G7 - G8| bounds G8's error with a wide margin on smooth integrands.
 _RULES = {k: _onp.polynomial.legendre.leggauss(k) for k in (7, 8)}
 _MAX_REFINES = 4
@@ -216,40 +217,43 @@ _DEFAULT_TOL = {"odeint": (1.49012e-8, 1.49012e-8), "solve_ivp": (1e-3, 1e-6)}
 
 @lru_cache(maxsize=64)
 def _panel_nodes(panels):
-    """Positions in (0, 1] of the output times of one backward solve over `panels` equal
-    panels, and which of them are the 7- and 8-point rules' nodes; plus the weights."""
+    """The output times of one backward solve over `panels` equal panels, as positions s in
+    (0, 1) from its start; the rows of the 7- and 8-point rules' nodes among them, and their
+    weights for integrals over s in [0, 1]."""
     x7, w7 = _RULES[7]
     x8, w8 = _RULES[8]
     local = _onp.concatenate([x7, x8])
     order = _onp.argsort(local)
-    local = (local[order] + 1.0) / 2.0
-    which = _onp.concatenate([_onp.zeros(7, bool), _onp.ones(8, bool)])[order]
-    s = ((_onp.arange(panels)[:, None] + local[None, :]) / panels).ravel()
-    is8 = _onp.tile(which, panels)
-    return s, is8, _onp.tile(w7 / (2 * panels), panels), _onp.tile(w8 / (2 * panels), panels)
+    is8 = _onp.tile(order >= 7, panels)
+    s = ((_onp.arange(panels)[:, None] + (local[order][None, :] + 1.0) / 2.0) / panels).ravel()
+    return (s, _onp.flatnonzero(~is8), _onp.flatnonzero(is8),
+            _onp.tile(w7 / (2 * panels), panels), _onp.tile(w8 / (2 * panels), panels))
 
 
 _PROJECTIONS: dict = {}
 
 
 def _projections(n):
-    """Three fixed random directions in the state space (made once per size)."""
+    """Two fixed random directions in the state space (made once per size)."""
     if n not in _PROJECTIONS:
-        _PROJECTIONS[n] = _onp.random.default_rng(0).standard_normal((n, 3))
+        _PROJECTIONS[n] = _onp.random.default_rng(0).standard_normal((n, 2))
     return _PROJECTIONS[n]
 
 
-def _quadrature_error(values, is8, w7, w8, n, tol):
+def _quadrature_error(values, rates, rows7, rows8, w7, w8, n, tol):
     """The 7- and 8-point rules' difference on the stand-in integrand over what `tol` allows
-    (at most 1: accurate enough); the integrals are over s in [0, 1], the interval scaled."""
+    (at most 1: accurate enough). `values` are [y, a] at the nodes, `rates` f(y, t) there; the
+    integrals are over s in [0, 1], the interval scaled."""
     y, a = values[:, :n], values[:, n:]
     proj = _projections(n)
-    stand_in = _onp.concatenate([y, a, (a @ proj) * (y @ proj[::-1])], axis=1)
-    i7 = w7 @ stand_in[~is8]
-    i8 = w8 @ stand_in[is8]
+    pa = a @ proj[:, 0]
+    stand_in = _onp.concatenate([values, rates, (pa * (y @ proj[:, 1]))[:, None],
+                                 (pa * (rates @ proj[:, 1]))[:, None]], axis=1)
+    at8 = stand_in[rows8]
+    difference = _onp.abs(w8 @ at8 - w7 @ stand_in[rows7])
     rtol, atol = tol
-    allowed = rtol * (w8 @ _onp.abs(stand_in[is8])) + atol
-    return _onp.max(_onp.abs(i8 - i7) / _onp.maximum(allowed, 1e-300))
+    allowed = rtol * (w8 @ _onp.abs(at8)) + atol
+    return _onp.max(difference / _onp.maximum(allowed, 1e-300))
 
 
 def _initial_panels(f, y, t, params, width):
@@ -285,21 +289,25 @@ def _solve_vjp(prim):
             width = plain_from - plain_to
             panels = _initial_panels(f, unbox(y), plain_from, plain_params, width)
             for attempt in range(_MAX_REFINES + 1):
-                s, is8, w7, w8 = _panel_nodes(panels)
+                s, rows7, rows8, w7, w8 = _panel_nodes(panels)
                 out_times = np.concatenate([t_from + (t_to - t_from) * s,
                                             np.reshape(t_to, (1,))])
                 aug_layout = Layout((2 * n,), len(s) + 1, layout.param_shapes)
                 sol = prim(rhs, pack(np.concatenate([y, a]), t_from, out_times, params),
                            layout=aug_layout, opts=opts)
-                miss = _quadrature_error(_onp.asarray(unbox(sol))[:-1], is8, w7, w8, n, tol)
+                values = _onp.asarray(unbox(sol))[:-1]
+                plain_t = plain_from + (plain_to - plain_from) * s
+                rates = _onp.stack([_onp.asarray(unbox(f(values[k, :n], plain_t[k],
+                                                         *plain_params)))
+                                    for k in range(len(s))])
+                miss = _quadrature_error(values, rates, rows7, rows8, w7, w8, n, tol)
                 if miss <= 1.0 or attempt == _MAX_REFINES:
                     break
                 # Gauss error falls like panels^-14; overshoot a little.
                 panels = int(panels * max(2, _onp.ceil(1.5 * miss ** (1 / 14))))
-            rows = sol[:-1][_onp.flatnonzero(is8)]
-            nodes.append((rows[:, :n], rows[:, n:] * (np.reshape(w8, (-1, 1))
-                                                       * (t_from - t_to)),
-                          out_times[:-1][_onp.flatnonzero(is8)]))
+            at8 = sol[rows8]
+            nodes.append((at8[:, :n], at8[:, n:] * (np.reshape(w8, (-1, 1)) * (t_from - t_to)),
+                          out_times[rows8]))
             return sol[-1, n:]
 
         def parameter_cotangent(nodes):
