@@ -11,7 +11,7 @@ gradient / forward solve for each, the ratio to plain scipy's forward solve, the
 checked against the exact gradient from the matrix exponential, and what bounds hodiff's
 ratio (right-hand-side evaluations forward and backward, the cost of one backward evaluation).
 
-    python benchmarks/ode_adjoint.py   # ~15 s; writes benchmarks/results/ode_adjoint.txt
+    python benchmarks/ode_adjoint.py   # ~20 s; writes benchmarks/results/ode_adjoint.txt
 """
 import os
 import platform
@@ -32,7 +32,7 @@ from hodiff.scipy.integrate import odeint as hodiff_odeint  # noqa: E402
 
 N, T = 100, 1.0
 TOL = {"rtol": 1e-7, "atol": 1e-9}
-REPEATS = 15
+REPEATS = 21
 
 
 def problem():
@@ -52,14 +52,24 @@ def exact_gradient(a, y0):
     return scipy.linalg.expm(big)[:N, N:]
 
 
-def median_time(fn):
-    fn()  # warm-up
-    times = []
+def timings(forward, gradient, scipy_forward):
+    """Medians of REPEATS rounds, each timing the three in turn (so a change in the machine's
+    load hits all of them alike), and the medians of the per-round ratios gradient / forward
+    and gradient / scipy's forward solve."""
+    for fn in (forward, gradient, scipy_forward):
+        fn()  # warm-up
+    rounds = []
     for _ in range(REPEATS):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(onp.median(times))
+        row = []
+        for fn in (forward, gradient, scipy_forward):
+            t0 = time.perf_counter()
+            fn()
+            row.append(time.perf_counter() - t0)
+        rounds.append(row)
+    rounds = onp.array(rounds)
+    fwd, grd, sci = onp.median(rounds, axis=0)
+    return (float(fwd), float(grd), float(onp.median(rounds[:, 1] / rounds[:, 0])),
+            float(onp.median(rounds[:, 1] / rounds[:, 2])), float(sci))
 
 
 def run_hodiff(a, y0):
@@ -67,7 +77,7 @@ def run_hodiff(a, y0):
     dyn = lambda y, t, a: hnp.dot(a, y)
     loss = lambda a: hnp.sum(hodiff_odeint(dyn, y0, ts, args=(a,), **TOL)[-1] ** 2)
     g = hodiff.grad(loss)(a)
-    return median_time(lambda: loss(a)), median_time(lambda: hodiff.grad(loss)(a)), g
+    return lambda: loss(a), lambda: hodiff.grad(loss)(a), g
 
 
 def run_autograd(a, y0):
@@ -82,7 +92,7 @@ def run_autograd(a, y0):
     dyn = lambda y, t, a: anp.dot(a, y)
     loss = lambda a: anp.sum(ag_odeint(dyn, y0, ts, ag_tuple((a,)), **TOL)[-1] ** 2)
     g = autograd.grad(loss)(a)
-    return median_time(lambda: loss(a)), median_time(lambda: autograd.grad(loss)(a)), g
+    return lambda: loss(a), lambda: autograd.grad(loss)(a), g
 
 
 def _scipy_forward(a, y0):
@@ -104,7 +114,7 @@ def run_numpy_augmented(a, y0):
         s = si.odeint(augmented, onp.concatenate([y_t, 2 * y_t, onp.zeros(N * N)]), ts[::-1],
                       **TOL)[-1]
         return s[2 * N:].reshape(N, N)
-    return median_time(lambda: _scipy_forward(a, y0)), median_time(gradient), gradient()
+    return lambda: _scipy_forward(a, y0), gradient, gradient()
 
 
 def run_numpy_quadrature(a, y0, counter=None):
@@ -126,7 +136,7 @@ def run_numpy_quadrature(a, y0, counter=None):
         return (s[:, N:] * (w[::-1] * T / 2)[:, None]).T @ s[:, :N]
     if counter is not None:
         return gradient()
-    return median_time(lambda: _scipy_forward(a, y0)), median_time(gradient), gradient()
+    return lambda: _scipy_forward(a, y0), gradient, gradient()
 
 
 def bounds(a, y0):
@@ -160,8 +170,9 @@ def main():
              f"loss = |y(T)|^2, odeint (LSODA) rtol={TOL['rtol']} atol={TOL['atol']}",
              f"machine: {platform.platform()}, {os.cpu_count()} cpus, python "
              f"{platform.python_version()}, numpy {onp.__version__}, scipy {scipy.__version__}",
-             f"medians of {REPEATS} runs after a warm-up", ""]
-    scipy_fwd = median_time(lambda: _scipy_forward(a, y0))
+             f"medians of {REPEATS} rounds after a warm-up; each round times the forward "
+             "solve, the gradient and scipy's forward solve in turn", ""]
+    scipy_fwds = []
     lines.append(f"{'library':<14}{'forward (ms)':>13}{'gradient (ms)':>15}{'ratio':>8}"
                  f"{'/ scipy fwd':>13}{'rel. error vs expm':>20}")
     for name, runner in [("hodiff", run_hodiff), ("autograd", run_autograd),
@@ -171,14 +182,19 @@ def main():
         if out is None:
             lines.append(f"{name:<14}not installed")
             continue
-        fwd, grd, g = out
+        forward, gradient, g = out
+        fwd, grd, ratio, to_scipy, sci = timings(forward, gradient,
+                                                 lambda: _scipy_forward(a, y0))
+        scipy_fwds.append(sci)
         err = onp.linalg.norm(g - exact) / onp.linalg.norm(exact)
-        lines.append(f"{name:<14}{fwd * 1e3:>13.2f}{grd * 1e3:>15.2f}{grd / fwd:>8.2f}"
-                     f"{grd / scipy_fwd:>13.2f}{err:>20.1e}")
+        lines.append(f"{name:<14}{fwd * 1e3:>13.2f}{grd * 1e3:>15.2f}{ratio:>8.2f}"
+                     f"{to_scipy:>13.2f}{err:>20.1e}")
     fwd_evals, bwd_evals, per = bounds(a, y0)
-    lines += ["", f"plain scipy forward solve (numpy right-hand side): {scipy_fwd * 1e3:.2f} ms",
+    lines += ["", "plain scipy forward solve (numpy right-hand side), timed in every round: "
+              f"{onp.median(scipy_fwds) * 1e3:.2f} ms",
               "ratio: gradient / that library's forward solve; / scipy fwd: gradient / the "
-              "plain scipy forward solve.",
+              "plain scipy forward solve",
+              "  (each the median of the per-round ratios).",
               "numpy-augment: autograd's design by hand (backward state [y, a, dL/dA], 10,200 "
               "states).",
               "numpy-quad: hodiff's design by hand (backward state [y, a], 200 states; dL/dA "
