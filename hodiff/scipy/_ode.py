@@ -257,10 +257,12 @@ def _quadrature_error(values, rates, rows7, rows8, w7, w8, n, tol):
 
 
 def _initial_panels(f, y, t, params, width):
-    # A rough count of e-foldings (or radians) of the solution across the interval.
+    """A first panel count: the e-foldings (or radians) of the solution across the interval,
+    |width| |f(y)| / |y|, two per panel; at most 8 (a state near zero says nothing), the error
+    check refines from there."""
     rate = _onp.linalg.norm(_onp.ravel(unbox(f(y, t, *params)))) / (
         _onp.linalg.norm(_onp.ravel(unbox(y))) + 1e-300)
-    return int(min(max(1, _onp.ceil(abs(width) * rate / 2.0)), 10_000))
+    return int(min(max(1, _onp.ceil(abs(width) * rate / 2.0)), 8))
 
 
 def _solve_vjp(prim):
