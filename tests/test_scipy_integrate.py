@@ -4,10 +4,11 @@ method; quad, trapezoid and simpson against scipy and closed forms."""
 import numpy as onp
 import pytest
 import scipy.integrate as si
+import scipy.linalg
 
 import hodiff.numpy as np
 from hodiff import grad, hessian, jacfwd, jacobian
-from hodiff.scipy import integrate
+from hodiff.scipy import _ode, integrate
 from hodiff.test_util import check_grads
 
 TIGHT = {"rtol": 1e-11, "atol": 1e-12}
@@ -156,6 +157,57 @@ def test_lotka_volterra_nested_args_and_second_order():
                               onp.array([0.0, 0.4]), args=({"theta": theta},), **TIGHT)
         return ys[-1]
     check_grads(final_prey, modes=("fwd", "rev"), order=2, rtol=1e-4, atol=1e-6)(Y0, THETA)
+
+
+# -- the adjoint's parameter quadrature ---------------------------------------------------------
+def _expm_frechet_gradient(a, y0, t1):
+    """d/dA |expm(t1 A) y0|^2 in closed form: the Frechet derivative of expm by the
+    block-triangular identity (Van Loan 1978), the top-right block of expm([[t1 A^T, t1 c y0^T],
+    [0, t1 A^T]]) with c = 2 y(t1)."""
+    n = len(y0)
+    c = 2 * scipy.linalg.expm(t1 * a) @ y0
+    big = onp.block([[t1 * a.T, t1 * onp.outer(c, y0)], [onp.zeros((n, n)), t1 * a.T]])
+    return scipy.linalg.expm(big)[:n, n:]
+
+
+@pytest.mark.parametrize("method", ["odeint", "DOP853", "LSODA"])
+def test_matrix_gradient_matches_expm_frechet_derivative(method):
+    # The parameters' cotangent is a quadrature on the backward solution: it must agree with
+    # the exact gradient to about the solver's tolerance.
+    rng = onp.random.default_rng(3)
+    n, t1 = 5, 1.5
+    a = -0.3 * onp.eye(n) + rng.normal(size=(n, n)) / onp.sqrt(n)
+    y0 = rng.normal(size=n)
+    tol = {"rtol": 1e-10, "atol": 1e-12}
+    dyn = lambda y, t, a: np.dot(a, y)
+    if method == "odeint":
+        final = lambda a: integrate.odeint(dyn, y0, onp.array([0.0, t1]), args=(a,), **tol)[-1]
+    else:
+        final = lambda a: integrate.solve_ivp(lambda t, y, a: dyn(y, t, a), (0.0, t1), y0,
+                                              method=method, t_eval=[t1], args=(a,),
+                                              **tol).y[:, -1]
+    got = grad(lambda a: np.sum(final(a) ** 2))(a)
+    exact = _expm_frechet_gradient(a, y0, t1)
+    assert onp.linalg.norm(got - exact) / onp.linalg.norm(exact) < 1e-8
+
+
+def test_parameter_quadrature_refines_until_accurate(monkeypatch):
+    # Forcing that oscillates much faster than the state changes: the first panel count (from
+    # the state's rate) is far too coarse, so the error check must refine; without refinement
+    # the gradient is wrong. y' = -c y + p sin(w t): dy(T)/dp in closed form.
+    c, w, t1 = 0.5, 40.0, 2.0
+    forced = lambda y, t, p: -c * y + p * np.sin(w * t)
+    loss = lambda p: integrate.odeint(forced, onp.array([1.0]), onp.array([0.0, t1]),
+                                      args=(p,), rtol=1e-10, atol=1e-12)[-1, 0]
+    exact = (c * onp.sin(w * t1) - w * onp.cos(w * t1) + w * onp.exp(-c * t1)) / (c * c + w * w)
+    misses = []
+    check = _ode._quadrature_error
+    monkeypatch.setattr(_ode, "_quadrature_error", lambda *a: misses.append(check(*a))
+                        or misses[-1])
+    assert grad(loss)(0.3) == pytest.approx(exact, rel=1e-8)
+    assert misses[0] > 1.0 >= misses[-1]
+    monkeypatch.setattr(_ode, "_MAX_REFINES", 0)
+    assert abs(grad(loss)(0.3) - exact) > 1e-3 * abs(exact)
 
 
 def test_solve_ivp_without_t_eval_differentiates_the_end_time():

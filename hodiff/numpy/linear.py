@@ -343,11 +343,11 @@ def _dot_vjp_a(ans, a, b):
 
 def _dot_vjp_b(ans, a, b):
     lead = _lead_axes(a)
-    if len(shape_of(b)) == 1:
-        return lambda ct: _to_real_if(tensordot(ct, a, (lead, lead)), b, ans)
-    if len(lead) == 1:
+    if len(lead) == 1:  # a matrix: one BLAS call (numpy's tensordot costs ~10 us of Python)
         at = transpose(a)
         return lambda ct: _to_real_if(_dot(at, ct), b, ans)
+    if len(shape_of(b)) == 1:
+        return lambda ct: _to_real_if(tensordot(ct, a, (lead, lead)), b, ans)
     return lambda ct: _to_real_if(tensordot(a, ct, (lead, lead)), b, ans)
 
 

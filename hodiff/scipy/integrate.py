@@ -43,6 +43,17 @@ def _flat_args(args):
     return [_array(a) for a in leaves], tree
 
 
+def _leaf_caller(user, tree, swap):
+    """`user` as ``f(y, t, *leaves)``: its args rebuilt from their leaves, and ``(t, y)``
+    for solve_ivp. The solvers call it at every step, so a plain tuple of arrays skips the
+    rebuilding."""
+    if tree[0] is tuple and all(child is None for child in tree[2]):
+        return (lambda y, t, *leaves: user(t, y, *leaves)) if swap else user
+    if swap:
+        return lambda y, t, *leaves: user(t, y, *unflatten(tree, list(leaves)))
+    return lambda y, t, *leaves: user(y, t, *unflatten(tree, list(leaves)))
+
+
 def odeint(func, y0, t, args=(), **options):
     """scipy.integrate.odeint, differentiable with respect to `y0`, `t` and `args`.
 
@@ -90,8 +101,7 @@ def odeint(func, y0, t, args=(), **options):
     _real_only("odeint", y0, t, *params)
     shape = tuple(_onp.shape(unbox(y0)))
     layout = Layout(shape, len(unbox(t)), [_onp.shape(unbox(p)) for p in params])
-    user_func = func
-    flat_func = lambda y, t, *leaves: user_func(y, t, *unflatten(tree, list(leaves)))
+    flat_func = _leaf_caller(func, tree, swap=False)
     ys = odeint_prim(flat_func, pack(y0, t[0], t, params), layout=layout, opts=options)
     return np.reshape(ys, (layout.m,) + shape)
 
@@ -152,8 +162,7 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
     t0, t1 = _array(t_span[0]), _array(t_span[1])
     params, tree = _flat_args(() if args is None else args)
     _real_only("solve_ivp", y0, t0, t1, *params)
-    user_fun = fun
-    flat_func = lambda y, t, *leaves: user_fun(t, y, *unflatten(tree, list(leaves)))
+    flat_func = _leaf_caller(fun, tree, swap=True)
     if t_eval is None:
         times = _solver_steps(flat_func, y0, t0, t1, params, method, options)
     else:
