@@ -1,4 +1,4 @@
-"""Second-order operators: fused products with constant matrices, identity seeds, HVP modes,
+"""Second-order operators: identity seeds, scaled vector-mode tangents, HVP modes,
 make_hvp reuse, Gauss-Newton products, chunked Jacobians and Hessians."""
 import numpy
 import pytest
@@ -6,7 +6,6 @@ import pytest
 import hodiff
 import hodiff.numpy as np
 from hodiff.core import Primitive
-from hodiff.numpy import linear
 
 RNG = numpy.random.default_rng(0)
 
@@ -23,33 +22,6 @@ def logistic_hessian(C, x):
 C = RNG.standard_normal((30, 6))
 X = RNG.standard_normal(6)
 V = RNG.standard_normal(6)
-
-
-@pytest.mark.parametrize("batch", [None, 2, 7])
-@pytest.mark.parametrize("layout", ["C", "F"])
-def test_fused_products_match_separate_ones(batch, layout):
-    A = RNG.standard_normal((40, 30))
-    A = A if layout == "C" else numpy.asfortranarray(A)
-    x = RNG.standard_normal(30)
-    y = RNG.standard_normal(40)
-    t = RNG.standard_normal(30 if batch is None else (batch, 30))
-    s = RNG.standard_normal(40 if batch is None else (batch, 40))
-    ans, tan = linear._matmul_fused_b(t, A, x)
-    numpy.testing.assert_allclose(ans, A @ x, rtol=1e-12, atol=1e-12)
-    numpy.testing.assert_allclose(tan, t @ A.T, rtol=1e-12, atol=1e-12)
-    ans, tan = linear._matmul_fused_a(s, y, A)
-    numpy.testing.assert_allclose(ans, y @ A, rtol=1e-12, atol=1e-12)
-    numpy.testing.assert_allclose(tan, s @ A, rtol=1e-12, atol=1e-12)
-    # and through the forward interpreter
-    out, jt = hodiff.jvp(lambda z: A @ z, (x,), (t if batch is None else t[0],))
-    numpy.testing.assert_allclose(jt, A @ (t if batch is None else t[0]), rtol=1e-12, atol=1e-12)
-
-
-def test_fused_rule_declines_small_matrices_and_other_dtypes():
-    A = RNG.standard_normal((3, 2))
-    assert linear._matmul_fused_b(numpy.ones((5, 2)), A, numpy.ones(2)) is None
-    assert linear._matmul_fused_b(numpy.ones(2, complex), numpy.ones((40, 2)),
-                                  numpy.ones(2)) is None
 
 
 def test_jacfwd_of_a_product_with_the_identity_seed():
