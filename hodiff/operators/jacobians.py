@@ -369,7 +369,7 @@ def _hvp_at(fun: Callable, args: tuple, kwargs: dict, argnum: ArgNum, v: Any, mo
     return grad(directional, argnum)(*args, **kwargs)
 
 
-def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "fwd-rev") -> Any:
+def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "rev-fwd") -> Any:
     """The Hessian-vector product H(x) @ v: ``hvp(f, x, v)``.
 
     Parameters
@@ -380,8 +380,11 @@ def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "fwd-rev") -> An
         The point: a single argument, or a tuple with one entry per argument.
     tangents : array or tuple
         The vector, structured like `primals`.
-    mode : {"fwd-rev", "rev-rev", "rev-fwd"}
-        The composition (outer-inner); forward-over-reverse is the fastest in general.
+    mode : {"rev-fwd", "fwd-rev", "rev-rev"}
+        The composition (outer-inner). "rev-fwd" (the gradient of the directional derivative)
+        by default: forward over reverse also forms the gradient itself, which is then
+        dropped, and pulls a cotangent back through every product with a constant along `v`
+        (e.g. A @ x: A @ v doesn't depend on x); reverse over forward does neither.
 
     Returns
     -------
@@ -408,8 +411,8 @@ def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "fwd-rev") -> An
     return _hvp_at(fun, (primals,), {}, 0, tangents, mode, "hvp")
 
 
-def hessian_tensor_product(fun: Callable, argnum: int = 0, mode: str = "fwd-rev") -> Callable:
-    """``hvp_fun(*args, v)``: the Hessian at args applied to `v` (forward-over-reverse).
+def hessian_tensor_product(fun: Callable, argnum: int = 0, mode: str = "rev-fwd") -> Callable:
+    """``hvp_fun(*args, v)``: the Hessian at args applied to `v` (reverse-over-forward).
 
     Parameters
     ----------
@@ -417,8 +420,8 @@ def hessian_tensor_product(fun: Callable, argnum: int = 0, mode: str = "fwd-rev"
         Returns a scalar.
     argnum : int
         Which positional argument to differentiate.
-    mode : {"fwd-rev", "rev-rev", "rev-fwd"}
-        The composition (outer-inner).
+    mode : {"rev-fwd", "fwd-rev", "rev-rev"}
+        The composition (outer-inner), as for `hvp`.
 
     Returns
     -------
