@@ -30,7 +30,14 @@ from hodiff.operators.reverse import grad
 
 def _size(x: Any) -> int:
     # From the shape: numpy.size on a Dask array would compute it.
-    return int(_np.prod(_np.shape(unbox(x))))
+    return _count(_np.shape(unbox(x)))
+
+
+def _count(shape: tuple) -> int:
+    n = 1  # (a Python product: numpy.prod costs more than the rest of a small Jacobian)
+    for d in shape:
+        n *= int(d)
+    return n
 
 
 def _basis(leaves: list) -> tuple[list, int]:
@@ -71,7 +78,7 @@ def _jac_blocks(t: Any, in_leaves: list, in_spec: Any) -> Any:
     blocks, start, start_imag = [], 0, n_real
     for x in in_leaves:
         xs = _np.shape(unbox(x))
-        size = int(_np.prod(xs))
+        size = _count(xs)
         block = t[start:start + size]
         if complex_out:
             block = hnp.real(block)
