@@ -171,10 +171,11 @@ def test_same_base_tangents_add_as_factors(dense_calls):
     assert len(dense_calls) == 1
 
 
-def test_full_sum_of_a_scaled_tangent_is_one_product(dense_calls):
-    x = RNG.standard_normal((3, 4)).astype(numpy.float32)
+@pytest.mark.parametrize("shape", [(5,), (3, 4)])
+def test_full_sum_of_a_scaled_tangent_is_one_product(shape, dense_calls):
+    x = RNG.standard_normal(shape).astype(numpy.float32)
     g = hodiff.jacfwd(lambda v: np.sum(np.sin(v) * np.cos(v)))(x)
-    assert g.dtype == numpy.float32 and g.shape == (3, 4)
+    assert g.dtype == numpy.float32 and g.shape == shape
     numpy.testing.assert_allclose(g, numpy.cos(2 * x), rtol=1e-5, atol=1e-6)
     assert dense_calls == []  # the sum contracted the directions with the factor directly
 

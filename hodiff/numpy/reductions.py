@@ -54,6 +54,8 @@ def _sum_jvp(t, ans, x, axis=None, dtype=None, keepdims=False):
         if (dtype is None and not keepdims and shape_of(t.scale) == xs
                 and len(_axes(axis, len(xs))) == len(xs)):
             # the sum of every direction times the factor: one product, no scaled copy
+            if len(xs) == 1:
+                return lookup("matmul")(t.base, t.scale)  # (lighter than tensordot)
             return lookup("tensordot")(t.base, t.scale, len(xs))
         t = t.dense()
     return sum(t, axis=_batched_axis(axis, t, x), dtype=dtype, keepdims=keepdims)
