@@ -221,7 +221,8 @@ def test_second_order_of_real_losses_agrees_across_modes_and_with_finite_differe
         onp.testing.assert_allclose(H, expect, rtol=1e-5, atol=1e-5, err_msg=name)
     expect_hvp = _convention_hvp(HR, v)
     hvps = {
-        "hvp (fwd-rev)": hvp(loss, z, v),
+        "hvp (default)": hvp(loss, z, v),
+        "hvp (fwd-rev)": hvp(loss, z, v, mode="fwd-rev"),
         "make_hvp (rev-rev)": make_hvp(loss)(z)[0](v),
         "rev-fwd": grad(lambda z: jvp(loss, (z,), (v,))[1])(z),
         "fwd-fwd": jacfwd(lambda z: jvp(loss, (z,), (v,))[1])(z),

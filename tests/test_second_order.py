@@ -1,4 +1,4 @@
-"""Second-order operators: fused products with constant matrices, identity seeds, HVP modes,
+"""Second-order operators: identity seeds, scaled vector-mode tangents, HVP modes,
 make_hvp reuse, Gauss-Newton products, chunked Jacobians and Hessians."""
 import numpy
 import pytest
@@ -6,7 +6,6 @@ import pytest
 import hodiff
 import hodiff.numpy as np
 from hodiff.core import Primitive
-from hodiff.numpy import linear
 
 RNG = numpy.random.default_rng(0)
 
@@ -23,33 +22,6 @@ def logistic_hessian(C, x):
 C = RNG.standard_normal((30, 6))
 X = RNG.standard_normal(6)
 V = RNG.standard_normal(6)
-
-
-@pytest.mark.parametrize("batch", [None, 2, 7])
-@pytest.mark.parametrize("layout", ["C", "F"])
-def test_fused_products_match_separate_ones(batch, layout):
-    A = RNG.standard_normal((40, 30))
-    A = A if layout == "C" else numpy.asfortranarray(A)
-    x = RNG.standard_normal(30)
-    y = RNG.standard_normal(40)
-    t = RNG.standard_normal(30 if batch is None else (batch, 30))
-    s = RNG.standard_normal(40 if batch is None else (batch, 40))
-    ans, tan = linear._matmul_fused_b(t, A, x)
-    numpy.testing.assert_allclose(ans, A @ x, rtol=1e-12, atol=1e-12)
-    numpy.testing.assert_allclose(tan, t @ A.T, rtol=1e-12, atol=1e-12)
-    ans, tan = linear._matmul_fused_a(s, y, A)
-    numpy.testing.assert_allclose(ans, y @ A, rtol=1e-12, atol=1e-12)
-    numpy.testing.assert_allclose(tan, s @ A, rtol=1e-12, atol=1e-12)
-    # and through the forward interpreter
-    out, jt = hodiff.jvp(lambda z: A @ z, (x,), (t if batch is None else t[0],))
-    numpy.testing.assert_allclose(jt, A @ (t if batch is None else t[0]), rtol=1e-12, atol=1e-12)
-
-
-def test_fused_rule_declines_small_matrices_and_other_dtypes():
-    A = RNG.standard_normal((3, 2))
-    assert linear._matmul_fused_b(numpy.ones((5, 2)), A, numpy.ones(2)) is None
-    assert linear._matmul_fused_b(numpy.ones(2, complex), numpy.ones((40, 2)),
-                                  numpy.ones(2)) is None
 
 
 def test_jacfwd_of_a_product_with_the_identity_seed():
@@ -163,3 +135,95 @@ def test_ggnvp_least_squares_and_softmax():
     numpy.testing.assert_allclose(generic, got, rtol=1e-10)
     with pytest.raises(ValueError, match="unknown loss"):
         hodiff.make_ggnvp(f, "hinge")
+
+
+# -- scaled vector-mode tangents (directions times an unbatched factor) ----------------------
+@pytest.fixture
+def dense_calls(monkeypatch):
+    """Counts the scaled tangents turned into full arrays."""
+    from hodiff.modes.forward import ScaledTangent
+    calls = []
+    dense = ScaledTangent.dense
+
+    def counting(self):
+        calls.append(self.shape)
+        return dense(self)
+    monkeypatch.setattr(ScaledTangent, "dense", counting)
+    return calls
+
+
+def test_elementwise_chain_forms_its_tangent_once(dense_calls):
+    x = RNG.standard_normal(7)
+    f = lambda v: np.exp(np.sin(v) * 2.0) / (1 + v ** 2) - v  # noqa: E731
+    J = hodiff.jacfwd(f)(x)
+    s = numpy.sin(x)
+    e = numpy.exp(2 * s)
+    want = 2 * numpy.cos(x) * e / (1 + x ** 2) - 2 * x * e / (1 + x ** 2) ** 2 - 1
+    numpy.testing.assert_allclose(J, numpy.diag(want), rtol=1e-12, atol=1e-12)
+    assert dense_calls == [(7, 7)]  # only the output's tangent, once
+
+
+def test_same_base_tangents_add_as_factors(dense_calls):
+    x = RNG.standard_normal(5)
+    J = hodiff.jacfwd(lambda v: np.sin(v) + np.cos(v) * 3.0)(x)
+    numpy.testing.assert_allclose(J, numpy.diag(numpy.cos(x) - 3 * numpy.sin(x)), rtol=1e-12,
+                                  atol=1e-12)
+    assert len(dense_calls) == 1
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4)])
+def test_full_sum_of_a_scaled_tangent_is_one_product(shape, dense_calls):
+    x = RNG.standard_normal(shape).astype(numpy.float32)
+    g = hodiff.jacfwd(lambda v: np.sum(np.sin(v) * np.cos(v)))(x)
+    assert g.dtype == numpy.float32 and g.shape == shape
+    numpy.testing.assert_allclose(g, numpy.cos(2 * x), rtol=1e-5, atol=1e-6)
+    assert dense_calls == []  # the sum contracted the directions with the factor directly
+
+
+@pytest.mark.parametrize("kw", [{"axis": 1}, {"axis": 0, "keepdims": True}, {"dtype": float}])
+def test_partial_sums_of_scaled_tangents(kw, dense_calls):
+    x = RNG.standard_normal((3, 4))
+    f = lambda v: np.sum(np.tanh(v) ** 2, **kw)  # noqa: E731
+    numpy.testing.assert_allclose(hodiff.jacfwd(f)(x), hodiff.jacrev(f)(x), rtol=1e-12,
+                                  atol=1e-12)
+    assert len(dense_calls) == 1
+
+
+def test_scaled_tangents_under_broadcasting_and_nesting():
+    y = RNG.standard_normal((2, 3))
+    x = RNG.standard_normal(3)
+    f = lambda v: np.exp(np.sin(v) * y) + np.log(2 + np.cos(v))  # noqa: E731
+    numpy.testing.assert_allclose(hodiff.jacfwd(f)(x), hodiff.jacrev(f)(x), rtol=1e-12,
+                                  atol=1e-12)
+    g = lambda v: np.sum(np.exp(np.sin(v)) * y)  # noqa: E731
+    H = {m: hodiff.hessian(g, mode=m)(x) for m in ("fwd-rev", "fwd-fwd", "rev-fwd", "rev-rev")}
+    for m in H:
+        numpy.testing.assert_allclose(H[m], H["rev-rev"], rtol=1e-12, atol=1e-12, err_msg=m)
+    s, c = numpy.sin(x), numpy.cos(x)
+    want = numpy.diag(numpy.sum(y, 0) * numpy.exp(s) * (c * c - s))
+    numpy.testing.assert_allclose(H["fwd-rev"], want, rtol=1e-12, atol=1e-12)
+
+
+def test_default_hvp_reads_the_constant_matrix_three_times(monkeypatch):
+    A = RNG.standard_normal((8, 8))
+    x, v = RNG.standard_normal(8), RNG.standard_normal(8)
+    matmul = hodiff.core.lookup("matmul")
+    products = []
+    raw = matmul.fun
+
+    def counting(a, b):
+        products.append(a is A or b is A)
+        return raw(a, b)
+    monkeypatch.setattr(matmul, "fun", counting)
+    f = lambda y: np.sum(np.tanh(A @ y) ** 2) + y @ y / 2  # noqa: E731
+    got = hodiff.hvp(f, x, v)
+    t = numpy.tanh(A @ x)
+    s = 1 - t * t
+    want = A.T @ ((2 * s * s - 4 * t * t * s) * (A @ v)) + v
+    numpy.testing.assert_allclose(got, want, rtol=1e-12)
+    # A @ x, A @ v and one pullback through A; forward over reverse also forms the dropped
+    # gradient (four)
+    assert sum(products) == 3
+    products.clear()
+    numpy.testing.assert_allclose(hodiff.hvp(f, x, v, mode="fwd-rev"), want, rtol=1e-12)
+    assert sum(products) == 4

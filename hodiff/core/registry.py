@@ -64,11 +64,6 @@ class Primitive:
         self.jvps: dict[int, Callable] = {}
         self.vjps: dict[int, Callable] = {}
         self.batch_jvp = batch_jvp
-        # Optional fast paths, per argument: ``fused(t, *args, **kwargs) -> (ans, tangent)`` or
-        # None when it does not apply. Used by forward mode when that argument alone is traced
-        # and nothing under it is (so primal and tangent can share one kernel call, e.g. one
-        # BLAS call for a product with a constant matrix).
-        self.fused_jvps: dict[int, Callable] = {}
         # Why a rule exists for one mode only; listed by the test suite.
         self.one_mode_reason: str | None = None
         # Taylor mode (hodiff.modes.taylor): taylor(order, ans, args, series, kwargs) -> the

@@ -1,7 +1,9 @@
 """Forward mode: dual numbers. A `DualBox` carries a primal and its tangent for one `ForwardTag`.
 
 In vector mode the tangent has an extra leading axis of `batch` directions; primitives whose
-rules don't declare `batch_jvp` get their rule mapped over that axis.
+rules don't declare `batch_jvp` get their rule mapped over that axis. A vector-mode tangent may
+also be held as a `ScaledTangent` (directions times an unbatched factor) while it passes through
+elementwise rules, which then multiply the small factor instead of every direction.
 A missing forward rule is derived from the reverse rule (see reverse.jvp_from_vjp).
 Imports hodiff.core and hodiff.modes.reverse.
 """
@@ -24,6 +26,55 @@ def _addable_in_place(a: Any, b: Any) -> bool:
             and a.shape == _np.broadcast_shapes(a.shape, b.shape))
 
 
+class ScaledTangent:
+    """A vector-mode tangent kept as ``base * scale``: `base` has the leading batch axis and
+    `scale` is shaped like the primal (or broadcasts to it, never with more axes).
+
+    Elementwise rules (those whose jvp carries ``accepts_scaled``) multiply the tangent by an
+    unbatched partial; on this form that product costs the size of one direction, not of all
+    of them, and a tangent no one reads is never formed. Every other rule, and every output,
+    gets the product itself (`dense`), computed once.
+    """
+
+    __slots__ = ("base", "scale", "_dense")
+
+    def __init__(self, base: Any, scale: Any) -> None:
+        self.base = base
+        self.scale = scale
+        self._dense = None
+
+    @property
+    def shape(self) -> tuple:
+        return self.base.shape
+
+    def dense(self) -> Any:
+        if self._dense is None:
+            self._dense = self.base * self.scale
+        return self._dense
+
+    def times(self, d: Any) -> "ScaledTangent":
+        """This tangent times `d`, shaped like (or broadcasting to) the primal."""
+        return ScaledTangent(self.base, self.scale * d)
+
+
+def scaled(t: Any, d: Any) -> ScaledTangent:
+    """``t * d`` as a ScaledTangent, for a vector-mode tangent `t` (plain or scaled) and an
+    unbatched factor `d` that broadcasts to the primal's shape without adding axes."""
+    if type(t) is ScaledTangent:
+        return t.times(d)
+    return ScaledTangent(t, d)
+
+
+def _dense(t: Any) -> Any:
+    return t.dense() if type(t) is ScaledTangent else t
+
+
+def _add_tangents(a: Any, b: Any) -> Any:
+    if type(a) is ScaledTangent and type(b) is ScaledTangent and a.base is b.base:
+        return ScaledTangent(a.base, a.scale + b.scale)  # (base * s1) + (base * s2)
+    return add_leaves(_dense(a), _dense(b))
+
+
 class DualBox(Box):
     __slots__ = ("_tangent",)
 
@@ -43,10 +94,6 @@ class ForwardTag(Tag):
         self.batch = batch
 
     def _process(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
-        if prim.fused_jvps:
-            out = self._fused(prim, args, kwargs)
-            if out is not None:
-                return out
         ans, primals, mine = self.apply(prim, args, kwargs)
         rules = prim.jvps
         mapped = self.batch is not None and not prim.batch_jvp
@@ -61,6 +108,8 @@ class ForwardTag(Tag):
                 if prim.vjps.get(i) is None:
                     raise prim.missing_rule(i, "forward")
                 rule = jvp_from_vjp(prim, i)
+            if type(t) is ScaledTangent and not getattr(rule, "accepts_scaled", False):
+                t = t.dense()
             if mapped:
                 t_i = SUPPORT["stack"](*[rule(t[k], ans, *primals, **kwargs)
                                         for k in range(self.batch)])
@@ -74,7 +123,7 @@ class ForwardTag(Tag):
                     # the call's argument): add into it rather than allocate another.
                     _np.add(t_out, t_i, out=t_out)
                 else:
-                    t_out = add_leaves(t_out, t_i)
+                    t_out = _add_tangents(t_out, t_i)
         if t_out is None:
             return DualBox(self, ans, None) if constant else ans
         if isinstance(t_out, Box) and t_out._tag is self and t_out._tangent is None:
@@ -87,32 +136,11 @@ class ForwardTag(Tag):
     def is_constant(self, box: Box) -> bool:
         return box._tangent is None
 
-    def _fused(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:
-        """Primal and tangent from one call of the primitive's fused rule, when exactly one
-        argument is traced (by this tag, over plain values, with a plain tangent)."""
-        found = None
-        for i, a in enumerate(args):
-            if isinstance(a, Box):
-                if found is not None or a._tag is not self:
-                    return None
-                found = i
-        fused = prim.fused_jvps.get(found)
-        box = args[found]
-        t = box._tangent
-        if fused is None or isinstance(box._primal, Box) or isinstance(t, Box):
-            return None
-        primals = list(args)
-        primals[found] = box._primal
-        out = fused(t, *primals, **kwargs)
-        if out is None:
-            return None
-        return DualBox(self, out[0], out[1])
-
     def box(self, x: Any, t: Any) -> DualBox:
         return DualBox(self, x, t)
 
     def unbox_output(self, y: Any) -> tuple[Any, Any]:
         """(primal, tangent) of an output; tangent None when it does not depend on the input."""
         if type(y) is DualBox and y._tag is self:
-            return y._primal, y._tangent
+            return y._primal, _dense(y._tangent)
         return y, None

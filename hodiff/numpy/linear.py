@@ -135,64 +135,6 @@ def _same_dtype(t, m):
     return _np.result_type(t.dtype, m_dt) == m_dt
 
 
-# Fused forward rules (see Primitive.fused_jvps): a product of one traced vector with a
-# constant matrix computes the primal and its tangents together, reading the matrix once from
-# memory: a few directions go through matrix-vector products on cache-sized row blocks (BLAS
-# matrix-matrix products with two or three columns are several times slower than that), many
-# go through one matrix-matrix product. Plain numpy arrays only; others take the usual rules.
-_FEW = 4  # up to this many vectors, blocked matrix-vector products
-_BLOCK_BYTES = 1 << 20  # a row block's size (about a core's L2 cache: best measured)
-
-
-def _products(m, vs):
-    """``vs @ m`` for a constant 2-D array `m` (n, p) and stacked vectors `vs` (k, n)."""
-    k = vs.shape[0]
-    if k > _FEW or not (m.flags.c_contiguous or m.flags.f_contiguous):
-        return _np.matmul(vs, m)
-    out = _np.zeros((k, m.shape[1]), dtype=_np.result_type(m, vs))
-    if m.flags.c_contiguous:  # row blocks of m, each used by every vector while cached
-        step = max(8, _BLOCK_BYTES // (m.itemsize * max(1, m.shape[1])))
-        part = _np.empty(m.shape[1], dtype=out.dtype)
-        for i in range(0, m.shape[0], step):
-            block = m[i:i + step]
-            for j in range(k):
-                out[j] += _np.matmul(vs[j, i:i + step], block, out=part)
-        return out
-    mt = m.T  # C-contiguous: vs @ m = (m.T @ vs.T).T, by row blocks of m.T
-    step = max(8, _BLOCK_BYTES // (m.itemsize * max(1, mt.shape[1])))
-    for i in range(0, mt.shape[0], step):
-        block = mt[i:i + step]
-        for j in range(k):
-            _np.matmul(block, vs[j], out=out[j, i:i + step])
-    return out
-
-
-def _stack_primal_tangent(x, t, m):
-    """(x and its tangents stacked, batched?) when the fused product applies, else (None, _)."""
-    if (type(x) is not _np.ndarray or type(t) is not _np.ndarray or type(m) is not _np.ndarray
-            or x.ndim != 1 or x.dtype != t.dtype or m.ndim != 2 or is_identity_tangent(t)
-            or 4 * t.size > m.size):
-        return None, False
-    batched = t.ndim == 2
-    return _np.concatenate([x[None], t if batched else t[None]]), batched
-
-
-def _matmul_fused_a(t, a, b):  # vector @ constant matrix
-    stacked, batched = _stack_primal_tangent(a, t, b)
-    if stacked is None:
-        return None
-    out = _products(b, stacked)
-    return out[0], out[1:] if batched else out[1]
-
-
-def _matmul_fused_b(t, a, b):  # constant matrix @ vector
-    stacked, batched = _stack_primal_tangent(b, t, a)
-    if stacked is None:
-        return None
-    out = _products(_np.swapaxes(a, 0, 1), stacked)
-    return out[0], out[1:] if batched else out[1]
-
-
 def _promote_ct(ct, nda, ndb):
     cs = shape_of(ct)
     if nda == 1 and ndb == 1:
@@ -236,7 +178,6 @@ def _matmul_vjp_b(ans, a, b):
 
 matmul.defrules(0, _matmul_jvp_a, _matmul_vjp_a)
 matmul.defrules(1, _matmul_jvp_b, _matmul_vjp_b)
-matmul.fused_jvps.update({0: _matmul_fused_a, 1: _matmul_fused_b})
 
 
 # -- einsum ------------------------------------------------------------------------------------

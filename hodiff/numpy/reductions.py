@@ -10,6 +10,7 @@ import importlib
 import numpy as _np
 
 from hodiff.core import Primitive, lookup, unbox
+from hodiff.modes.forward import ScaledTangent
 from hodiff.numpy.backend import is_foreign
 from hodiff.numpy.shorthand import is_batched, nondiff, shape_of
 
@@ -47,11 +48,24 @@ def _count(xs, axis):
     return int(_np.prod([xs[a] for a in _axes(axis, len(xs))]))
 
 
+def _sum_jvp(t, ans, x, axis=None, dtype=None, keepdims=False):
+    if type(t) is ScaledTangent:
+        xs = shape_of(x)
+        if (dtype is None and not keepdims and shape_of(t.scale) == xs
+                and len(_axes(axis, len(xs))) == len(xs)):
+            # the sum of every direction times the factor: one product, no scaled copy
+            if len(xs) == 1:
+                return lookup("matmul")(t.base, t.scale)  # (lighter than tensordot)
+            return lookup("tensordot")(t.base, t.scale, len(xs))
+        t = t.dense()
+    return sum(t, axis=_batched_axis(axis, t, x), dtype=dtype, keepdims=keepdims)
+
+
+_sum_jvp.accepts_scaled = True
 sum = Primitive(_np.sum, batch_jvp=True)  # noqa: A001
 sum.defrules(
     0,
-    lambda t, ans, x, axis=None, dtype=None, keepdims=False: sum(
-        t, axis=_batched_axis(axis, t, x), dtype=dtype, keepdims=keepdims),
+    _sum_jvp,
     lambda ans, x, axis=None, dtype=None, keepdims=False: (
         lambda xs: lambda ct: _restore(ct, xs, axis, keepdims))(shape_of(x)),
 )

@@ -15,6 +15,7 @@ import numpy as _np
 
 from hodiff.core import NondiffPrimitive, Primitive, unbox
 from hodiff.core.registry import SUPPORT, lookup
+from hodiff.modes.forward import ScaledTangent, scaled
 from hodiff.modes.taylor import from_partials
 
 
@@ -83,21 +84,36 @@ def _is_broadcast_one(d: Any, t: Any) -> bool:
 
 
 def _elementwise_jvp(argnum: int, partial: Any) -> Callable:
-    if partial == 1:
-        return lambda t, ans, *args, **kw: fit_tangent(t, args[argnum], ans)
-    if partial == -1:
-        return lambda t, ans, *args, **kw: fit_tangent(lookup("negative")(t), args[argnum], ans)
-
-    def jvp(t: Any, ans: Any, *args: Any, **kw: Any) -> Any:
-        x = args[argnum]
-        d = partial(ans, *args, **kw)
-        if _is_broadcast_one(d, t):  # e.g. a product with the ones a sum's pullback spreads
+    # Vector-mode tangents come out as ScaledTangent (directions times the unbatched partial),
+    # so a chain of elementwise functions multiplies partials, not every direction; the
+    # product over the directions is formed once, where a rule that needs it reads it.
+    if partial == 1 or partial == -1:
+        def jvp(t: Any, ans: Any, *args: Any, **kw: Any) -> Any:
+            x = args[argnum]
+            if type(t) is ScaledTangent:
+                if shape_of(x) == shape_of(ans):
+                    return t if partial == 1 else t.times(-1)
+                t = t.dense()
+            if partial == -1:
+                t = lookup("negative")(t)
             return fit_tangent(t, x, ans)
-        xs = shape_of(x)
-        if xs == shape_of(ans):
-            return t * d
-        return fit_tangent(t, x, ans) * d
+    else:
+        def jvp(t: Any, ans: Any, *args: Any, **kw: Any) -> Any:
+            x = args[argnum]
+            d = partial(ans, *args, **kw)
+            xs = shape_of(x)
+            same = xs == shape_of(ans)
+            if type(t) is ScaledTangent:
+                if same:
+                    return t.times(d)
+                t = t.dense()
+            if _is_broadcast_one(d, t):  # e.g. a product with the ones a sum's pullback spreads
+                return fit_tangent(t, x, ans)
+            if same:
+                return scaled(t, d) if is_batched(t, x) else t * d
+            return fit_tangent(t, x, ans) * d
 
+    jvp.accepts_scaled = True  # type: ignore[attr-defined]
     return jvp
 
 

@@ -30,7 +30,14 @@ from hodiff.operators.reverse import grad
 
 def _size(x: Any) -> int:
     # From the shape: numpy.size on a Dask array would compute it.
-    return int(_np.prod(_np.shape(unbox(x))))
+    return _count(_np.shape(unbox(x)))
+
+
+def _count(shape: tuple) -> int:
+    n = 1  # (a Python product: numpy.prod costs more than the rest of a small Jacobian)
+    for d in shape:
+        n *= int(d)
+    return n
 
 
 def _basis(leaves: list) -> tuple[list, int]:
@@ -71,7 +78,7 @@ def _jac_blocks(t: Any, in_leaves: list, in_spec: Any) -> Any:
     blocks, start, start_imag = [], 0, n_real
     for x in in_leaves:
         xs = _np.shape(unbox(x))
-        size = int(_np.prod(xs))
+        size = _count(xs)
         block = t[start:start + size]
         if complex_out:
             block = hnp.real(block)
@@ -369,7 +376,7 @@ def _hvp_at(fun: Callable, args: tuple, kwargs: dict, argnum: ArgNum, v: Any, mo
     return grad(directional, argnum)(*args, **kwargs)
 
 
-def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "fwd-rev") -> Any:
+def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "rev-fwd") -> Any:
     """The Hessian-vector product H(x) @ v: ``hvp(f, x, v)``.
 
     Parameters
@@ -380,8 +387,11 @@ def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "fwd-rev") -> An
         The point: a single argument, or a tuple with one entry per argument.
     tangents : array or tuple
         The vector, structured like `primals`.
-    mode : {"fwd-rev", "rev-rev", "rev-fwd"}
-        The composition (outer-inner); forward-over-reverse is the fastest in general.
+    mode : {"rev-fwd", "fwd-rev", "rev-rev"}
+        The composition (outer-inner). "rev-fwd" (the gradient of the directional derivative)
+        by default: forward over reverse also forms the gradient itself, which is then
+        dropped, and pulls a cotangent back through every product with a constant along `v`
+        (e.g. A @ x: A @ v doesn't depend on x); reverse over forward does neither.
 
     Returns
     -------
@@ -408,8 +418,8 @@ def hvp(fun: Callable, primals: Any, tangents: Any, mode: str = "fwd-rev") -> An
     return _hvp_at(fun, (primals,), {}, 0, tangents, mode, "hvp")
 
 
-def hessian_tensor_product(fun: Callable, argnum: int = 0, mode: str = "fwd-rev") -> Callable:
-    """``hvp_fun(*args, v)``: the Hessian at args applied to `v` (forward-over-reverse).
+def hessian_tensor_product(fun: Callable, argnum: int = 0, mode: str = "rev-fwd") -> Callable:
+    """``hvp_fun(*args, v)``: the Hessian at args applied to `v` (reverse-over-forward).
 
     Parameters
     ----------
@@ -417,8 +427,8 @@ def hessian_tensor_product(fun: Callable, argnum: int = 0, mode: str = "fwd-rev"
         Returns a scalar.
     argnum : int
         Which positional argument to differentiate.
-    mode : {"fwd-rev", "rev-rev", "rev-fwd"}
-        The composition (outer-inner).
+    mode : {"rev-fwd", "fwd-rev", "rev-rev"}
+        The composition (outer-inner), as for `hvp`.
 
     Returns
     -------
