@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as _np
 import scipy.linalg as _sl
 from scipy.linalg import blas as _blas
-from scipy.linalg import lapack as _lapack
 
 from hodiff.core import Primitive, unbox
 from hodiff.linalg._util import (
@@ -198,27 +197,9 @@ def _adjoint_raw(low, ct):
     g_t = trmm(1.0, up, ct.T, side=1, trans_a=1)          # C^T L = (L^T C)^T
     n = low.shape[0]                                      # H_R reads G's lower triangle,
     strict_low = _np.tri(n, n, -1, dtype=bool)            # the upper one of G^T
-    if _CONGRUENCE == "sygst":
-        return _congruence_sygst(low, g_t)
     _np.copyto(g_t, g_t.T, where=strict_low)              # S = H_R(G), symmetric
     s = trsm(1.0, up, g_t, overwrite_b=1)                 # L^-T S
     return trsm(1.0, up, s, side=1, trans_a=1, overwrite_b=1)   # L^-T S L^-1 (symmetric)
-
-
-_CONGRUENCE = "trsm"
-
-
-def _congruence_sygst(low, g_t):
-    """L^-T H_R(G) L^-1 by LAPACK's sygst (half the flops of two solves). sygst computes
-    M^-T A M^-1 for an upper M; with J the reversal, L = J M J, so the product is J (M^-T J S J
-    M^-1) J, and the upper triangle sygst reads of J G J is G's lower triangle, H_R's input."""
-    n = low.shape[0]
-    sygst = _lapack.get_lapack_funcs("sygst", (low,))
-    c, _ = sygst(_np.asfortranarray(g_t.T[::-1, ::-1]), _np.asfortranarray(low[::-1, ::-1]),
-                 itype=1, lower=0, overwrite_a=1)
-    r = _np.array(c[::-1, ::-1])
-    _np.copyto(r, r.T, where=~_np.tri(n, n, 0, dtype=bool))   # mirror the lower triangle
-    return r
 
 
 # The adjoint map as a primitive of its own, so first-order gradients take the BLAS path above
