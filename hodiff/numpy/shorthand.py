@@ -135,6 +135,11 @@ def _elementwise_vjp(argnum: int, partial: Any) -> Callable:
         d = partial(ans, *args, **kw)
         if xs == shape_of(ans) and not to_real:
             return lambda ct: ct * d
+        if xs == () and not to_real and shape_of(d) == shape_of(ans):
+            # A scalar beside an array: sum(ct * d) in one pass, without the full product.
+            subs = "abcdefghijklmnopqrstuvwxyz"[:len(shape_of(ans))]
+            einsum = lookup("einsum")
+            return lambda ct: einsum(f"{subs},{subs}->", ct, d)
         return lambda ct: unbroadcast(ct * d, xs, to_real)
 
     return make
