@@ -28,9 +28,7 @@ from hodiff.test_util import check_adjoint, check_grads
 
 # Primitives with a rule for one mode only (the other is derived by transposition), with why.
 # A primitive outside this list with rules for one mode only fails test_one_mode_exceptions.
-ONE_MODE_EXCEPTIONS: dict[str, str] = {
-    "linalg.schur": "column-by-column triangular recursion; reverse rule by transposition",
-}
+ONE_MODE_EXCEPTIONS: dict[str, str] = {}
 
 ROW_KINDS = [pytest.param(s, k, id=f"{s.id}-{k}") for s in DIFF_SPECS for k in s.kinds]
 SEEDS = st.integers(0, 2**32 - 1)

@@ -105,32 +105,28 @@ def _read_transpose_composite(w):
     return tril(w, -1) + tril(mH(w), -1) + (real(d) if is_complex(d) else d)
 
 
-def _strict_lower_inplace(out, diag):
-    """Zero `out`'s upper triangle and put `diag` (its real part) on the diagonal, in place
-    (no temporaries: these run on the n x n cotangents of large factorizations)."""
-    n = out.shape[-1]
-    _np.copyto(out, 0, where=~_np.tri(n, n, -1, dtype=bool))
-    i = _np.arange(n)
-    out[..., i, i] = diag.real if _np.iscomplexobj(out) else diag
+def _with_diagonal_of(out, source):
+    """`out` with the diagonal of `source` (its real part) put on its own, in place."""
+    i = _np.arange(out.shape[-1])
+    d = _np.diagonal(source, 0, -2, -1)
+    out[..., i, i] = d.real if _np.iscomplexobj(out) else d
     return out
 
 
 def _read_raw(t):
     if type(t) is not _np.ndarray:
         return _read_composite(t)
-    low = _strict_lower_inplace(_np.array(t), _np.zeros(t.shape[:-1], t.dtype))
-    out = low + _np.conj(_np.swapaxes(low, -1, -2))
-    i = _np.arange(t.shape[-1])
-    d = _np.diagonal(t, 0, -2, -1)
-    out[..., i, i] = d.real if _np.iscomplexobj(out) else d
-    return out
+    low = _np.tril(t, -1)
+    return _with_diagonal_of(low + _np.conj(_np.swapaxes(low, -1, -2)), t)
 
 
 def _read_transpose_raw(w):
     if type(w) is not _np.ndarray:
         return _read_transpose_composite(w)
-    return _strict_lower_inplace(w + _np.conj(_np.swapaxes(w, -1, -2)),
-                                 _np.diagonal(w, 0, -2, -1))
+    out = w + _np.conj(_np.swapaxes(w, -1, -2))      # in place from here: no more n x n arrays
+    n = out.shape[-1]
+    _np.copyto(out, 0, where=~_np.tri(n, n, -1, dtype=bool))
+    return _with_diagonal_of(out, w)
 
 
 # Both maps are real-linear and each other's transpose under Re(sum(a * b)): each is its own

@@ -38,6 +38,15 @@ def _scalar_to_matrix(c):
     return reshape(c, shape_of(c) + (1, 1))
 
 
+def _neg_outer(ct_b, x):
+    """-ct_b x^T, a solve's cotangent for its matrix. With one right-hand side it is a
+    broadcast product, not a BLAS call: numpy's BLAS threads would then still be spinning when
+    the rules' scipy BLAS calls run (see `_cholesky_raw`)."""
+    if shape_of(x)[-1] == 1:
+        return (-ct_b) * mT(x)
+    return matmul(-ct_b, mT(x))
+
+
 # -- solve(a, b): x = a^-1 b -------------------------------------------------------------------
 # Giles 2008, "An extended collection of matrix derivative results", sec. 2.3.1:
 # dx = a^-1 (db - da x);  ct_b = a^-T ct,  ct_a = -ct_b x^T (plain transposes: holomorphic).
@@ -49,7 +58,7 @@ solve = Primitive(_solve_raw, name="linalg.solve", batch_jvp=True)
 solve.defrules(
     0,
     lambda t, ans, a, b: -solve(a, matmul(lift(t, a, _nd(ans)), ans)),
-    lambda ans, a, b: lambda ct: fit_ct(matmul(-solve(mT(a), ct), mT(ans)), a, is_complex(ans)),
+    lambda ans, a, b: lambda ct: fit_ct(_neg_outer(solve(mT(a), ct), ans), a, is_complex(ans)),
 )
 solve.defrules(
     1,
@@ -98,8 +107,7 @@ def _trisolve_jvp_a(t, ans, a, b, lower=False, unit_diagonal=False):
 def _trisolve_vjp_a(ans, a, b, lower=False, unit_diagonal=False):
     def vjp(ct):
         ct_b = solve_triangular(mT(a), ct, lower=not lower, unit_diagonal=unit_diagonal)
-        outer = (-ct_b) * mT(ans) if shape_of(ans)[-1] == 1 else matmul(-ct_b, mT(ans))
-        return fit_ct(_tri_mask(outer, lower, unit_diagonal), a,
+        return fit_ct(_tri_mask(_neg_outer(ct_b, ans), lower, unit_diagonal), a,
                       is_complex(ans))
     return vjp
 
